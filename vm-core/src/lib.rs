@@ -17,4 +17,4 @@ extern crate std;
 pub mod isa;
 pub mod program;
 
-pub use program::{MapDef, MapType, Program, ProgramType, SourceMap};
+pub use program::{LineInfo, MapDef, MapType, Program, ProgramType, SourceMap};

@@ -177,6 +177,20 @@ impl SourceMap {
     }
 }
 
+/// The C source line an instruction was compiled from, as BTF line info in a
+/// clang object records it (the kernel's verifier log prints it as `; text`).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct LineInfo {
+    /// Source file name as the compiler saw it.
+    pub file: String,
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column (0 when unknown).
+    pub column: u32,
+    /// The text of the source line.
+    pub text: String,
+}
+
 /// A program ready for the verifier and the interpreter.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Program {
@@ -191,6 +205,10 @@ pub struct Program {
     /// Named entry points of functions (instruction index, name), sorted by index;
     /// index 0 is the main program.
     pub functions: Vec<(usize, String)>,
+    /// For programs loaded from a clang object with `-g`: per instruction slot,
+    /// the C line it came from (each slot carries the most recent line record
+    /// at or before it in its function). Empty for assembled programs.
+    pub c_lines: Vec<Option<LineInfo>>,
 }
 
 impl Program {
@@ -205,6 +223,11 @@ impl Program {
     /// The map with index `idx`.
     pub fn map(&self, idx: usize) -> Option<&MapDef> {
         self.maps.get(idx)
+    }
+
+    /// The C source line of instruction `insn`, when loaded with line info.
+    pub fn c_line(&self, insn: usize) -> Option<&LineInfo> {
+        self.c_lines.get(insn)?.as_ref()
     }
 
     /// The map named `name` and its index.
