@@ -14,6 +14,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod ctx;
+pub mod helpers;
 pub mod isa;
 pub mod program;
 

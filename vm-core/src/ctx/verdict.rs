@@ -1,0 +1,78 @@
+//! The names of the values a program returns, per program type.
+
+use crate::program::ProgramType;
+
+/// XDP actions (`enum xdp_action`).
+pub const XDP_VERDICTS: [(u64, &str); 5] = [
+    (0, "XDP_ABORTED"),
+    (1, "XDP_DROP"),
+    (2, "XDP_PASS"),
+    (3, "XDP_TX"),
+    (4, "XDP_REDIRECT"),
+];
+
+/// tc actions (`TC_ACT_*` in `include/uapi/linux/pkt_cls.h`); `TC_ACT_UNSPEC` is -1.
+pub const TC_VERDICTS: [(u64, &str); 10] = [
+    (u64::MAX, "TC_ACT_UNSPEC"),
+    (0, "TC_ACT_OK"),
+    (1, "TC_ACT_RECLASSIFY"),
+    (2, "TC_ACT_SHOT"),
+    (3, "TC_ACT_PIPE"),
+    (4, "TC_ACT_STOLEN"),
+    (5, "TC_ACT_QUEUED"),
+    (6, "TC_ACT_REPEAT"),
+    (7, "TC_ACT_REDIRECT"),
+    (8, "TC_ACT_TRAP"),
+];
+
+/// The name of the verdict `r0` means for a program of type `t`, when it has one.
+///
+/// XDP and tc look at the low 32 bits (tc sign-extends them, so `-1` is
+/// `TC_ACT_UNSPEC`). A socket filter's return value is the number of bytes of
+/// the packet to keep (0 drops it) and kprobe / tracepoint return values only
+/// decide whether the event is recorded, so those have no names: `None`.
+pub fn verdict_name(t: ProgramType, r0: u64) -> Option<&'static str> {
+    match t {
+        ProgramType::Xdp => {
+            let action = u64::from(r0 as u32);
+            XDP_VERDICTS
+                .iter()
+                .find(|(v, _)| *v == action)
+                .map(|(_, n)| *n)
+        }
+        ProgramType::SchedCls => {
+            let action = (r0 as u32 as i32) as i64 as u64;
+            TC_VERDICTS
+                .iter()
+                .find(|(v, _)| *v == action)
+                .map(|(_, n)| *n)
+        }
+        ProgramType::SocketFilter | ProgramType::Kprobe | ProgramType::Tracepoint => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(verdict_name(ProgramType::Xdp, 1), Some("XDP_DROP"));
+        assert_eq!(verdict_name(ProgramType::Xdp, 2), Some("XDP_PASS"));
+        assert_eq!(verdict_name(ProgramType::Xdp, 5), None);
+        assert_eq!(
+            verdict_name(ProgramType::Xdp, 0x1_0000_0003),
+            Some("XDP_TX")
+        );
+        assert_eq!(verdict_name(ProgramType::SchedCls, 2), Some("TC_ACT_SHOT"));
+        assert_eq!(
+            verdict_name(ProgramType::SchedCls, 0xffff_ffff),
+            Some("TC_ACT_UNSPEC")
+        );
+        assert_eq!(
+            verdict_name(ProgramType::SchedCls, u64::MAX),
+            Some("TC_ACT_UNSPEC")
+        );
+        assert_eq!(verdict_name(ProgramType::SocketFilter, 0), None);
+    }
+}

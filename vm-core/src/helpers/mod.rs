@@ -1,0 +1,261 @@
+//! Helper functions: one registry shared by the verifier (prototypes), the
+//! interpreter (implementations) and the assembler (names <-> ids).
+//!
+//! [`BUILTIN_HELPERS`] is the table of built-in prototypes, with the kernel's ids,
+//! names, argument and return types and allowed program types.
+//! [`proto_by_id`] and [`proto_by_name`] look it up; a [`HelperRegistry`] starts
+//! from it and lets an embedder add its own helpers.
+//!
+//! ```
+//! use vm_core::helpers::{proto_by_id, proto_by_name, ArgType, RetType};
+//! use vm_core::ProgramType;
+//!
+//! let lookup = proto_by_id(1).unwrap();
+//! assert_eq!(lookup.name, "bpf_map_lookup_elem");
+//! assert_eq!(lookup.args[0], ArgType::ConstMapPtr);
+//! assert_eq!(lookup.ret, RetType::PtrToMapValueOrNull);
+//! assert_eq!(proto_by_name("xdp_adjust_head").unwrap().id, 44);
+//! assert!(!proto_by_name("bpf_xdp_adjust_head").unwrap().allowed_for(ProgramType::Kprobe));
+//! ```
+
+mod proto;
+mod table;
+
+use alloc::collections::BTreeMap;
+use core::fmt;
+
+pub use proto::{ArgType, HelperProto, ProgTypes, RetType};
+pub use table::BUILTIN_HELPERS;
+
+/// The built-in prototype of helper `id`.
+pub fn proto_by_id(id: u32) -> Option<&'static HelperProto> {
+    BUILTIN_HELPERS
+        .binary_search_by_key(&id, |p| p.id)
+        .ok()
+        .and_then(|i| BUILTIN_HELPERS.get(i))
+}
+
+/// The built-in prototype named `name`, with or without the `bpf_` prefix.
+pub fn proto_by_name(name: &str) -> Option<&'static HelperProto> {
+    BUILTIN_HELPERS
+        .iter()
+        .find(|p| p.name == name || p.short_name() == name)
+}
+
+/// Why a helper could not be added to a [`HelperRegistry`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryError {
+    /// Another helper already has this id.
+    DuplicateId(u32),
+    /// Another helper already has this name.
+    DuplicateName(&'static str),
+}
+
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegistryError::DuplicateId(id) => write!(f, "helper id {id} is already registered"),
+            RegistryError::DuplicateName(name) => {
+                write!(f, "helper name {name} is already registered")
+            }
+        }
+    }
+}
+
+/// The helpers a program may call: the built-in ones plus any an embedder adds.
+/// The verifier and the interpreter both consult the same registry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperRegistry {
+    protos: BTreeMap<u32, HelperProto>,
+}
+
+impl Default for HelperRegistry {
+    fn default() -> Self {
+        HelperRegistry::builtin()
+    }
+}
+
+impl HelperRegistry {
+    /// A registry of the built-in helpers ([`BUILTIN_HELPERS`]).
+    pub fn builtin() -> HelperRegistry {
+        HelperRegistry {
+            protos: BUILTIN_HELPERS.iter().map(|p| (p.id, *p)).collect(),
+        }
+    }
+
+    /// An empty registry (no helper may be called).
+    pub fn empty() -> HelperRegistry {
+        HelperRegistry {
+            protos: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a helper; its id and name must be new.
+    pub fn register(&mut self, proto: HelperProto) -> Result<(), RegistryError> {
+        if self.protos.contains_key(&proto.id) {
+            return Err(RegistryError::DuplicateId(proto.id));
+        }
+        if self.by_name(proto.name).is_some() {
+            return Err(RegistryError::DuplicateName(proto.name));
+        }
+        self.protos.insert(proto.id, proto);
+        Ok(())
+    }
+
+    /// The prototype of helper `id`.
+    pub fn by_id(&self, id: u32) -> Option<&HelperProto> {
+        self.protos.get(&id)
+    }
+
+    /// The prototype named `name`, with or without the `bpf_` prefix.
+    pub fn by_name(&self, name: &str) -> Option<&HelperProto> {
+        self.protos
+            .values()
+            .find(|p| p.name == name || p.short_name() == name)
+    }
+
+    /// Every prototype, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &HelperProto> {
+        self.protos.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::program::ProgramType;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn table_is_sorted_with_unique_ids_and_names() {
+        for pair in BUILTIN_HELPERS.windows(2) {
+            assert!(
+                pair[0].id < pair[1].id,
+                "{} before {}",
+                pair[0].name,
+                pair[1].name
+            );
+        }
+        for p in BUILTIN_HELPERS {
+            assert!(p.name.starts_with("bpf_"), "{}", p.name);
+            assert_eq!(
+                BUILTIN_HELPERS.iter().filter(|q| q.name == p.name).count(),
+                1
+            );
+            assert_eq!(proto_by_id(p.id), Some(p));
+            assert_eq!(proto_by_name(p.name), Some(p));
+        }
+    }
+
+    #[test]
+    fn kernel_ids() {
+        let ids = [
+            ("map_lookup_elem", 1),
+            ("map_update_elem", 2),
+            ("map_delete_elem", 3),
+            ("probe_read", 4),
+            ("ktime_get_ns", 5),
+            ("trace_printk", 6),
+            ("get_prandom_u32", 7),
+            ("get_smp_processor_id", 8),
+            ("skb_store_bytes", 9),
+            ("l3_csum_replace", 10),
+            ("l4_csum_replace", 11),
+            ("tail_call", 12),
+            ("get_current_pid_tgid", 14),
+            ("get_current_comm", 16),
+            ("redirect", 23),
+            ("perf_event_output", 25),
+            ("skb_load_bytes", 26),
+            ("get_stackid", 27),
+            ("csum_diff", 28),
+            ("xdp_adjust_head", 44),
+            ("redirect_map", 51),
+            ("xdp_adjust_meta", 54),
+            ("xdp_adjust_tail", 65),
+            ("get_current_cgroup_id", 80),
+            ("map_push_elem", 87),
+            ("probe_read_kernel", 113),
+            ("ktime_get_boot_ns", 125),
+            ("ringbuf_output", 130),
+            ("ringbuf_reserve", 131),
+            ("ringbuf_submit", 132),
+            ("ringbuf_discard", 133),
+            ("loop", 181),
+        ];
+        for (name, id) in ids {
+            assert_eq!(proto_by_name(name).map(|p| p.id), Some(id), "{name}");
+        }
+        assert!(proto_by_id(13).is_none());
+        assert!(proto_by_id(0).is_none());
+    }
+
+    #[test]
+    fn sized_memory_arguments_are_followed_by_a_size() {
+        for p in BUILTIN_HELPERS {
+            for (i, a) in p.args.iter().enumerate() {
+                if a.is_sized_mem() {
+                    assert!(p.args.get(i + 1).is_some_and(|n| n.is_size()), "{}", p.name);
+                }
+                if a.is_size() && *a != ArgType::ConstAllocSizeOrZero {
+                    assert!(i > 0 && p.args[i - 1].is_sized_mem(), "{}", p.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn program_types_follow_the_kernel() {
+        let adjust = proto_by_name("xdp_adjust_head").unwrap();
+        assert!(adjust.allowed_for(ProgramType::Xdp));
+        assert!(!adjust.allowed_for(ProgramType::SchedCls));
+        let store = proto_by_name("skb_store_bytes").unwrap();
+        assert_eq!(
+            store.prog_types.iter().collect::<Vec<_>>(),
+            [ProgramType::SchedCls]
+        );
+        assert!(proto_by_name("get_stackid")
+            .unwrap()
+            .allowed_for(ProgramType::Tracepoint));
+        assert!(!proto_by_name("probe_read")
+            .unwrap()
+            .allowed_for(ProgramType::Xdp));
+        assert_eq!(proto_by_name("tail_call").unwrap().ret, RetType::Void);
+        assert_eq!(proto_by_name("loop").unwrap().args[1], ArgType::PtrToFunc);
+        assert_eq!(proto_by_name("trace_printk").unwrap().arg_count(), 2);
+    }
+
+    #[test]
+    fn registry_extends_and_refuses_duplicates() {
+        let mut reg = HelperRegistry::builtin();
+        let mine = HelperProto {
+            id: 10_000,
+            name: "bpf_my_helper",
+            args: [
+                ArgType::Anything,
+                ArgType::DontCare,
+                ArgType::DontCare,
+                ArgType::DontCare,
+                ArgType::DontCare,
+            ],
+            ret: RetType::Integer,
+            gpl_only: false,
+            pkt_access: false,
+            changes_pkt_data: false,
+            prog_types: ProgTypes::ALL,
+        };
+        assert_eq!(reg.register(mine), Ok(()));
+        assert_eq!(reg.by_name("my_helper").map(|p| p.id), Some(10_000));
+        assert_eq!(reg.register(mine), Err(RegistryError::DuplicateId(10_000)));
+        let clash = HelperProto {
+            id: 10_001,
+            name: "bpf_ktime_get_ns",
+            ..mine
+        };
+        assert_eq!(
+            reg.register(clash),
+            Err(RegistryError::DuplicateName("bpf_ktime_get_ns"))
+        );
+        assert!(HelperRegistry::empty().by_id(1).is_none());
+    }
+}
