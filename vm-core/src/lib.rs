@@ -16,6 +16,7 @@ extern crate std;
 
 pub mod ctx;
 pub mod helpers;
+pub mod interp;
 pub mod isa;
 pub mod program;
 
