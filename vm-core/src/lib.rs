@@ -14,6 +14,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod asm;
 pub mod ctx;
 pub mod helpers;
 pub mod interp;

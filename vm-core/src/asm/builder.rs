@@ -1,0 +1,498 @@
+//! What both syntaxes share once a line is tokenized: labels, directives,
+//! instruction emission with the source map, and resolution of label and map
+//! references when the whole source has been read.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::cursor::Cursor;
+use super::helper_names;
+use super::lexer::{Span, Tok, Token};
+use super::AsmError;
+use crate::isa::{CallTarget, Insn, LdImm64Kind, Reg};
+use crate::program::{MapDef, MapType, Program, ProgramType, SourceMap};
+
+/// A reference resolved when the whole source has been read.
+#[derive(Clone, Debug)]
+pub(crate) enum Fixup {
+    /// A jump, local call or function address to a label.
+    Target(String, Span),
+    /// `call NAME`: a local function if a label has that name, else a helper.
+    CallName(String, Span),
+    /// A map by name: its index goes into `imm` of the `lddw`.
+    Map(String, Span),
+}
+
+#[derive(Default)]
+pub(crate) struct Builder {
+    insns: Vec<Insn>,
+    lines: Vec<u32>,
+    fixups: Vec<(usize, Fixup)>,
+    /// Label name -> (instruction index, where it was defined).
+    labels: BTreeMap<String, (usize, Span)>,
+    maps: Vec<MapDef>,
+    map_lines: Vec<u32>,
+    prog_type: Option<(ProgramType, u32)>,
+    /// The first `exit` of a mnemonic source: the target of `exit` as a label
+    /// when no label of that name is defined (as the conformance suite writes).
+    first_exit: Option<usize>,
+}
+
+impl Builder {
+    pub fn emit(&mut self, insn: Insn, line: u32) {
+        self.insns.push(insn);
+        self.lines.push(line);
+    }
+
+    /// Records an `exit` of the mnemonic syntax (see `first_exit`).
+    pub fn note_exit(&mut self) {
+        if self.first_exit.is_none() {
+            self.first_exit = Some(self.insns.len());
+        }
+    }
+
+    /// The instruction a label names.
+    fn label(&self, name: &str) -> Option<usize> {
+        self.labels
+            .get(name)
+            .map(|(idx, _)| *idx)
+            .or(if name == "exit" {
+                self.first_exit
+            } else {
+                None
+            })
+    }
+
+    pub fn emit_fixup(&mut self, insn: Insn, line: u32, fixup: Fixup) {
+        self.fixups.push((self.insns.len(), fixup));
+        self.emit(insn, line);
+    }
+
+    /// Emits both slots of an `lddw`.
+    pub fn emit_lddw(
+        &mut self,
+        dst: Reg,
+        kind: LdImm64Kind,
+        imm: i32,
+        next_imm: i32,
+        line: u32,
+        fixup: Option<Fixup>,
+    ) {
+        if let Some(f) = fixup {
+            self.fixups.push((self.insns.len(), f));
+        }
+        self.emit(
+            Insn::LdImm64 {
+                dst,
+                kind,
+                imm,
+                next_imm,
+            },
+            line,
+        );
+        // The second slot has no line of its own (see `SourceMap`).
+        self.emit(Insn::LdImm64Tail, 0);
+    }
+
+    /// Handles labels and directives at the start of a line. Returns the
+    /// cursor over the instruction that follows, if any.
+    pub fn line_prologue<'a>(
+        &mut self,
+        toks: Vec<Token<'a>>,
+        line: u32,
+    ) -> Result<Option<Cursor<'a>>, AsmError> {
+        // `0000000000000000 <prog>:`, llvm-objdump's function header.
+        if let [Token {
+            tok: Tok::Num(_), ..
+        }, Token {
+            tok: Tok::Punct("<"),
+            ..
+        }, Token {
+            tok: Tok::Ident(name),
+            span,
+        }, Token {
+            tok: Tok::Punct(">"),
+            ..
+        }, Token {
+            tok: Tok::Punct(":"),
+            ..
+        }] = toks.as_slice()
+        {
+            self.define_label(name, *span)?;
+            return Ok(None);
+        }
+        let mut c = Cursor::new(toks, line);
+        while let (Some(Tok::Ident(name)), Some(Tok::Punct(":"))) = (c.peek(), c.peek_at(1)) {
+            let span = c.span();
+            self.define_label(name, span)?;
+            c.bump();
+            c.bump();
+        }
+        if let Some(Tok::Ident(d)) = c.peek() {
+            if d.starts_with('.') {
+                self.directive(&mut c, line)?;
+                return Ok(None);
+            }
+        }
+        if c.at_end() {
+            return Ok(None);
+        }
+        Ok(Some(c))
+    }
+
+    fn define_label(&mut self, name: &str, span: Span) -> Result<(), AsmError> {
+        if let Some((_, first)) = self.labels.get(name) {
+            return Err(span.error(format!(
+                "label '{name}' is already defined on line {}",
+                first.line
+            )));
+        }
+        self.labels
+            .insert(name.to_string(), (self.insns.len(), span));
+        Ok(())
+    }
+
+    fn directive(&mut self, c: &mut Cursor<'_>, line: u32) -> Result<(), AsmError> {
+        let (name, span) = c.ident("a directive")?;
+        match name {
+            ".map" => self.map_directive(c, span, line),
+            ".type" => {
+                let (t, tspan) = c.ident("a program type name")?;
+                let pt = ProgramType::from_name(t).ok_or_else(|| {
+                    tspan.error(format!(
+                        "expected a program type (xdp, socket_filter, sched_cls, kprobe, tracepoint), found '{t}'"
+                    ))
+                })?;
+                if let Some((_, first)) = self.prog_type {
+                    return Err(
+                        span.error(format!("the program type is already set on line {first}"))
+                    );
+                }
+                self.prog_type = Some((pt, line));
+                c.expect_end()
+            }
+            _ => Err(span.error(format!(
+                "expected a directive (.map or .type), found '{name}'"
+            ))),
+        }
+    }
+
+    /// `.map NAME, TYPE, key=N, value=N, max_entries=N[, flags=N]`
+    fn map_directive(&mut self, c: &mut Cursor<'_>, span: Span, line: u32) -> Result<(), AsmError> {
+        let (name, nspan) = c.ident("a map name")?;
+        if let Some(i) = self.maps.iter().position(|m| m.name == name) {
+            let first = self.map_lines.get(i).copied().unwrap_or(0);
+            return Err(nspan.error(format!("map '{name}' is already declared on line {first}")));
+        }
+        c.eat(",");
+        let (ty, tspan) = c.ident("a map type")?;
+        let map_type = MapType::from_name(ty).ok_or_else(|| {
+            let names: Vec<&str> = MapType::ALL.iter().map(|t| t.name()).collect();
+            tspan.error(format!(
+                "expected a map type ({}), found '{ty}'",
+                names.join(", ")
+            ))
+        })?;
+        let (mut key, mut value, mut max, mut flags) = (None, None, None, None);
+        while !c.at_end() {
+            c.eat(",");
+            let (field, fspan) = c.ident("key=, value=, max_entries= or flags=")?;
+            c.expect("=")?;
+            let (v, vspan) = c.int("a number")?;
+            let v = u32::try_from(v)
+                .map_err(|_| vspan.error(format!("{field} must be 0 to 4294967295, found {v}")))?;
+            let slot = match field {
+                "key" | "key_size" => &mut key,
+                "value" | "value_size" => &mut value,
+                "max_entries" | "entries" => &mut max,
+                "flags" | "map_flags" => &mut flags,
+                _ => {
+                    return Err(fspan.error(format!(
+                        "expected key=, value=, max_entries= or flags=, found '{field}'"
+                    )))
+                }
+            };
+            if slot.is_some() {
+                return Err(fspan.error(format!("{field} is given twice")));
+            }
+            *slot = Some(v);
+        }
+        let max_entries = max.ok_or_else(|| {
+            span.to(c.prev_span())
+                .error("expected max_entries=N in the .map directive")
+        })?;
+        self.maps.push(MapDef {
+            name: name.to_string(),
+            map_type,
+            key_size: key.unwrap_or(0),
+            value_size: value.unwrap_or(0),
+            max_entries,
+            flags: flags.unwrap_or(0),
+            initial_value: None,
+        });
+        self.map_lines.push(line);
+        Ok(())
+    }
+
+    /// Resolves references and produces the program.
+    pub fn finish(mut self) -> Result<Program, AsmError> {
+        let fixups = core::mem::take(&mut self.fixups);
+        for (idx, fixup) in fixups {
+            self.resolve(idx, fixup)?;
+        }
+        let functions = self.functions();
+        Ok(Program {
+            insns: self.insns,
+            maps: self.maps,
+            prog_type: self.prog_type.map(|(t, _)| t).unwrap_or_default(),
+            source_map: SourceMap { lines: self.lines },
+            functions,
+            ..Program::default()
+        })
+    }
+
+    fn resolve(&mut self, idx: usize, fixup: Fixup) -> Result<(), AsmError> {
+        match fixup {
+            Fixup::Target(label, span) => {
+                let Some(target) = self.label(&label) else {
+                    return Err(span.error(format!("undefined label '{label}'")));
+                };
+                self.patch_target(idx, target, &label, span)
+            }
+            Fixup::CallName(name, span) => {
+                if let Some(target) = self.label(&name) {
+                    if let Some(insn) = self.insns.get_mut(idx) {
+                        *insn = Insn::Call(CallTarget::Local(0));
+                    }
+                    return self.patch_target(idx, target, &name, span);
+                }
+                let id = helper_names::helper_id(&name).ok_or_else(|| {
+                    span.error(format!(
+                        "expected a helper name (bpf_map_lookup_elem, ...) or a function label, found '{name}'"
+                    ))
+                })?;
+                if let Some(insn) = self.insns.get_mut(idx) {
+                    *insn = Insn::Call(CallTarget::Helper(id));
+                }
+                Ok(())
+            }
+            Fixup::Map(name, span) => {
+                let Some(map_idx) = self.maps.iter().position(|m| m.name == name) else {
+                    return Err(span.error(format!(
+                        "undefined map '{name}': declare it with .map {name}, TYPE, key=N, value=N, max_entries=N"
+                    )));
+                };
+                if let Some(Insn::LdImm64 { imm, .. }) = self.insns.get_mut(idx) {
+                    *imm = i32::try_from(map_idx).unwrap_or(i32::MAX);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn patch_target(
+        &mut self,
+        idx: usize,
+        target: usize,
+        label: &str,
+        span: Span,
+    ) -> Result<(), AsmError> {
+        let delta = target as i64 - (idx as i64 + 1);
+        let Some(insn) = self.insns.get_mut(idx) else {
+            return Ok(());
+        };
+        apply_delta(insn, delta).map_err(|range| {
+            span.error(format!(
+                "label '{label}' is {delta} instructions away: {range}"
+            ))
+        })
+    }
+
+    /// Emits a jump, local call or function address to `target`.
+    pub fn emit_branch(
+        &mut self,
+        mut insn: Insn,
+        line: u32,
+        target: Target<'_>,
+    ) -> Result<(), AsmError> {
+        match target {
+            Target::Offset(delta, span) => {
+                let delta = i64::try_from(delta).unwrap_or(i64::MAX);
+                apply_delta(&mut insn, delta)
+                    .map_err(|range| span.error(format!("offset {delta} out of range: {range}")))?;
+                if let Insn::LdImm64 {
+                    dst,
+                    kind,
+                    imm,
+                    next_imm,
+                } = insn
+                {
+                    self.emit_lddw(dst, kind, imm, next_imm, line, None);
+                } else {
+                    self.emit(insn, line);
+                }
+            }
+            Target::Label(name, span) => {
+                let fixup = Fixup::Target(name.to_string(), span);
+                if let Insn::LdImm64 {
+                    dst,
+                    kind,
+                    imm,
+                    next_imm,
+                } = insn
+                {
+                    self.emit_lddw(dst, kind, imm, next_imm, line, Some(fixup));
+                } else {
+                    self.emit_fixup(insn, line, fixup);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The main program and every local-call (or function-address) target, named
+    /// by the first label defined there.
+    fn functions(&self) -> Vec<(usize, String)> {
+        let mut by_index: BTreeMap<usize, &str> = BTreeMap::new();
+        let mut labels: Vec<(&String, &(usize, Span))> = self.labels.iter().collect();
+        labels.sort_by_key(|(_, (_, span))| (span.line, span.col));
+        for (name, (idx, _)) in labels {
+            by_index.entry(*idx).or_insert(name.as_str());
+        }
+        let mut entries: Vec<usize> = self
+            .insns
+            .iter()
+            .enumerate()
+            .filter(|(_, insn)| {
+                matches!(
+                    insn,
+                    Insn::Call(CallTarget::Local(_))
+                        | Insn::LdImm64 {
+                            kind: LdImm64Kind::Func,
+                            ..
+                        }
+                )
+            })
+            .filter_map(|(pc, insn)| insn.branch_target(pc))
+            .filter_map(|t| usize::try_from(t).ok())
+            .filter(|t| *t < self.insns.len())
+            .collect();
+        entries.push(0);
+        entries.sort_unstable();
+        entries.dedup();
+        entries
+            .into_iter()
+            .map(|idx| {
+                let name = match by_index.get(&idx) {
+                    Some(n) => (*n).to_string(),
+                    None if idx == 0 => "main".to_string(),
+                    None => format!("func_{idx}"),
+                };
+                (idx, name)
+            })
+            .collect()
+    }
+}
+
+/// Sets the offset of a jump, local call or function address; on overflow,
+/// says which range the instruction has.
+fn apply_delta(insn: &mut Insn, delta: i64) -> Result<(), &'static str> {
+    const SHORT: &str = "a conditional jump reaches -32768 to 32767";
+    match insn {
+        Insn::Jump { off, .. } => *off = i16::try_from(delta).map_err(|_| SHORT)?,
+        Insn::Ja { off, long: false } => {
+            let short =
+                i16::try_from(delta).map_err(|_| "goto reaches -32768 to 32767 (use gotol)")?;
+            *off = short.into();
+        }
+        Insn::Ja { off, long: true } | Insn::Call(CallTarget::Local(off)) => {
+            *off = i32::try_from(delta).map_err(|_| "the offset must fit in 32 bits")?;
+        }
+        Insn::LdImm64 { imm, .. } => {
+            *imm = i32::try_from(delta).map_err(|_| "the offset must fit in 32 bits")?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Where a jump goes: a signed offset from the next instruction, or a label.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Target<'a> {
+    /// `+3`, `-1`, `pc+3`.
+    Offset(i128, Span),
+    /// `name`.
+    Label(&'a str, Span),
+}
+
+/// Strips the listing prefix of a line copied from `llvm-objdump -d`
+/// (`      3:\t61 21 04 00 00 00 00 00\t`) or from the kernel verifier log
+/// (`3: (61) `), so such listings assemble as they are. Returns the code and
+/// the 1-based column where it starts.
+pub(crate) fn strip_listing_prefix(line: &str) -> (&str, u32) {
+    // The header lines of an llvm-objdump listing carry no code.
+    let trimmed = line.trim();
+    if trimmed.starts_with("Disassembly of section") || trimmed.contains(":\tfile format ") {
+        return ("", 1);
+    }
+    let b = line.as_bytes();
+    let mut i = 0;
+    while b.get(i).is_some_and(|c| *c == b' ' || *c == b'\t') {
+        i += 1;
+    }
+    let digits = i;
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    if i == digits || b.get(i) != Some(&b':') {
+        return (line, 1);
+    }
+    i += 1;
+    let is_hex = |j: usize| b.get(j).is_some_and(u8::is_ascii_hexdigit);
+    let is_space = |j: usize| b.get(j).is_some_and(|c| *c == b' ' || *c == b'\t');
+    if !is_space(i) {
+        return (line, 1);
+    }
+    // Kernel log: `N: (xx) `
+    if b.get(i + 1) == Some(&b'(') && is_hex(i + 2) && is_hex(i + 3) && b.get(i + 4) == Some(&b')')
+    {
+        let start = i + 5;
+        return (&line[start..], start as u32 + 1);
+    }
+    // llvm-objdump: `N:` then whitespace then at least 8 byte pairs, each followed by a space.
+    while is_space(i) {
+        i += 1;
+    }
+    let mut pairs = 0;
+    while is_hex(i) && is_hex(i + 1) && is_space(i + 2) {
+        pairs += 1;
+        i += 3;
+    }
+    if pairs >= 8 && pairs % 8 == 0 {
+        (&line[i..], i as u32 + 1)
+    } else {
+        (line, 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_listing_prefix;
+
+    #[test]
+    fn listing_prefixes_are_stripped() {
+        assert_eq!(
+            strip_listing_prefix("       7:\t25 01 03 00 05 00 00 00\tif r1 > 0x5 goto +0x3"),
+            ("if r1 > 0x5 goto +0x3", 35)
+        );
+        assert_eq!(
+            strip_listing_prefix("3: (61) r1 = *(u32 *)(r2 +4)"),
+            (" r1 = *(u32 *)(r2 +4)", 8)
+        );
+        assert_eq!(strip_listing_prefix("r0 = 0"), ("r0 = 0", 1));
+        assert_eq!(strip_listing_prefix("label: r0 = 0"), ("label: r0 = 0", 1));
+        assert_eq!(strip_listing_prefix("12:"), ("12:", 1));
+    }
+}
