@@ -19,6 +19,7 @@ pub mod ctx;
 pub mod helpers;
 pub mod interp;
 pub mod isa;
+pub mod maps;
 pub mod program;
 
 pub use program::{LineInfo, MapDef, MapType, Program, ProgramType, SourceMap};
