@@ -18,6 +18,7 @@ pub mod asm;
 pub mod ctx;
 pub mod helpers;
 pub mod interp;
+pub mod elf;
 pub mod isa;
 pub mod maps;
 pub mod program;
