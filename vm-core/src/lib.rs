@@ -16,9 +16,9 @@ extern crate std;
 
 pub mod asm;
 pub mod ctx;
+pub mod elf;
 pub mod helpers;
 pub mod interp;
-pub mod elf;
 pub mod isa;
 pub mod maps;
 pub mod program;

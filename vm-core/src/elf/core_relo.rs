@@ -15,92 +15,17 @@ use alloc::string::String;
 use super::btf::{Btf, BtfType};
 use super::btf_ext::CoreRelo;
 use super::error::ElfErrorKind;
+use crate::ctx::{self, CtxField};
 use crate::isa::{opcode, RawInsn};
 
-/// A field of a context type as the VM lays it out: name, byte offset, byte size.
-type Field = (&'static str, u32, u32);
-
-/// `struct xdp_md` (uapi).
-const XDP_MD: &[Field] = &[
-    ("data", 0, 4),
-    ("data_end", 4, 4),
-    ("data_meta", 8, 4),
-    ("ingress_ifindex", 12, 4),
-    ("rx_queue_index", 16, 4),
-    ("egress_ifindex", 20, 4),
-];
-
-/// `struct __sk_buff` (uapi).
-const SK_BUFF: &[Field] = &[
-    ("len", 0, 4),
-    ("pkt_type", 4, 4),
-    ("mark", 8, 4),
-    ("queue_mapping", 12, 4),
-    ("protocol", 16, 4),
-    ("vlan_present", 20, 4),
-    ("vlan_tci", 24, 4),
-    ("vlan_proto", 28, 4),
-    ("priority", 32, 4),
-    ("ingress_ifindex", 36, 4),
-    ("ifindex", 40, 4),
-    ("tc_index", 44, 4),
-    ("cb", 48, 20),
-    ("hash", 68, 4),
-    ("tc_classid", 72, 4),
-    ("data", 76, 4),
-    ("data_end", 80, 4),
-    ("napi_id", 84, 4),
-    ("family", 88, 4),
-    ("remote_ip4", 92, 4),
-    ("local_ip4", 96, 4),
-    ("remote_ip6", 100, 16),
-    ("local_ip6", 116, 16),
-    ("remote_port", 132, 4),
-    ("local_port", 136, 4),
-    ("data_meta", 140, 4),
-    ("flow_keys", 144, 8),
-    ("tstamp", 152, 8),
-    ("wire_len", 160, 4),
-    ("gso_segs", 164, 4),
-    ("sk", 168, 8),
-    ("gso_size", 176, 4),
-    ("tstamp_type", 180, 1),
-    ("hwtstamp", 184, 8),
-];
-
-/// `struct pt_regs` of x86-64, the layout kprobe programs see.
-const PT_REGS: &[Field] = &[
-    ("r15", 0, 8),
-    ("r14", 8, 8),
-    ("r13", 16, 8),
-    ("r12", 24, 8),
-    ("bp", 32, 8),
-    ("bx", 40, 8),
-    ("r11", 48, 8),
-    ("r10", 56, 8),
-    ("r9", 64, 8),
-    ("r8", 72, 8),
-    ("ax", 80, 8),
-    ("cx", 88, 8),
-    ("dx", 96, 8),
-    ("si", 104, 8),
-    ("di", 112, 8),
-    ("orig_ax", 120, 8),
-    ("ip", 128, 8),
-    ("cs", 136, 8),
-    ("flags", 144, 8),
-    ("sp", 152, 8),
-    ("ss", 160, 8),
-];
-
-/// The VM's layout of context struct `name`.
-fn target_fields(name: &str) -> Option<&'static [Field]> {
-    match name {
-        "xdp_md" => Some(XDP_MD),
-        "__sk_buff" => Some(SK_BUFF),
-        "pt_regs" => Some(PT_REGS),
-        _ => None,
-    }
+/// The VM's layout of context struct `name` (from [`crate::ctx`]).
+fn target_fields(name: &str) -> Option<&'static [CtxField]> {
+    Some(match name {
+        "xdp_md" => ctx::XDP_MD.fields,
+        "__sk_buff" => ctx::SK_BUFF_SCHED_CLS.fields,
+        "pt_regs" => ctx::PT_REGS.fields,
+        _ => return None,
+    })
 }
 
 /// libbpf's names of the relocation kinds (`enum bpf_core_relo_kind`).
@@ -185,7 +110,7 @@ pub(crate) fn apply(
         return Err(unsupported(String::from("bitfields")));
     }
     let local_off = m.bit_offset / 8;
-    let target = fields.iter().find(|(n, _, _)| *n == m.name);
+    let target = fields.iter().find(|f| f.name == m.name);
     let value: u32 = match (rec.kind, target) {
         (2, t) => u32::from(t.is_some()),
         (_, None) => {
@@ -194,8 +119,8 @@ pub(crate) fn apply(
                 m.name
             )))
         }
-        (0, Some((_, off, _))) => *off,
-        (1, Some((_, _, size))) => *size,
+        (0, Some(f)) => f.offset,
+        (1, Some(f)) => f.size,
         // Every context field is unsigned.
         _ => 0,
     };
@@ -218,9 +143,17 @@ pub(crate) fn apply(
             }
             slot.off = i16::try_from(value)
                 .map_err(|_| unsupported(format!("field offset {value} does not fit")))?;
-            // A narrower or wider field in the target: load what is there.
-            if let Some((_, _, size)) = target {
-                let size_bits = match size {
+            // A narrower or wider field in the target: when the instruction
+            // loads the whole local field, load the whole target field.
+            let access_size = match raw.code & opcode::SIZE_MASK {
+                opcode::B => 1,
+                opcode::H => 2,
+                opcode::W => 4,
+                _ => 8,
+            };
+            let whole_local = btf.size_of(m.type_id).ok() == Some(access_size);
+            if let Some(f) = target.filter(|f| whole_local && f.size != access_size) {
+                let size_bits = match f.size {
                     1 => Some(opcode::B),
                     2 => Some(opcode::H),
                     4 => Some(opcode::W),
