@@ -1,0 +1,525 @@
+//! Reading packets pasted as text: plain hex and the hex dumps that common
+//! tools print.
+//!
+//! | format | example line |
+//! |---|---|
+//! | plain | `45 00 00 3c`, `0x45, 0x00`, `\x45\x00`, `4500003c` |
+//! | `od -Ax -tx1` / text2pcap | `000010 45 00 00 3c` (a last line holding only the end offset; `*` repeats) |
+//! | `xxd` | `00000010: 4500 003c  E..<` |
+//! | `tcpdump -xx` / `-XX` | `\t0x0010:  4500 003c` (summary lines between packets) |
+//! | Wireshark "Copy as Hex Dump" | `0010   45 00 00 3c   E..<` |
+//! | scapy `hexdump()` | `0010  45 00 00 3C  E..<` |
+//! | `hexdump -C` | `00000010  45 00 00 3c  |E..<|` |
+//!
+//! Offset dumps work like text2pcap: the offset says where a line's bytes go,
+//! an offset of zero starts a new packet, and the next line's offset says how
+//! many bytes a line holds, so the ASCII column is never read as hex. On a
+//! packet's last line, the ASCII column is recognised as the text after a gap
+//! of two or more spaces that is no longer than the bytes read on that line
+//! (or that starts with `|`).
+
+use core::fmt;
+
+/// Which text format a dump was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HexFormat {
+    /// Hex digits with optional separators (spaces, newlines, commas, colons)
+    /// and `0x` / `\x` prefixes; always one packet.
+    Plain,
+    /// `od -Ax -tx1` output, or text2pcap input: an offset, then bytes.
+    Od,
+    /// `xxd` output: `offset:` then groups of hex, then ASCII.
+    Xxd,
+    /// `tcpdump -xx` (or `-XX`) output: `0xoffset:` lines, one block per packet.
+    Tcpdump,
+    /// Wireshark's "Copy as Hex Dump" (or "Hex + ASCII Dump").
+    Wireshark,
+    /// scapy's `hexdump()`.
+    Scapy,
+    /// `hexdump -C` output, ASCII between `|` bars.
+    HexdumpC,
+}
+
+impl fmt::Display for HexFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HexFormat::Plain => "plain hex",
+            HexFormat::Od => "od -Ax -tx1 / text2pcap",
+            HexFormat::Xxd => "xxd",
+            HexFormat::Tcpdump => "tcpdump -xx",
+            HexFormat::Wireshark => "Wireshark hex dump",
+            HexFormat::Scapy => "scapy hexdump",
+            HexFormat::HexdumpC => "hexdump -C",
+        })
+    }
+}
+
+/// Packets read from a hex dump.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HexDump {
+    /// The format the text was read as.
+    pub format: HexFormat,
+    /// The packets, in order (offset dumps may hold several).
+    pub packets: Vec<Vec<u8>>,
+}
+
+/// Where and why a hex dump could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HexError {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (in characters).
+    pub column: u32,
+    /// What was expected and what was found.
+    pub message: String,
+}
+
+impl fmt::Display for HexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for HexError {}
+
+fn error(line: usize, column: usize, message: impl Into<String>) -> HexError {
+    HexError {
+        line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+        column: u32::try_from(column + 1).unwrap_or(u32::MAX),
+        message: message.into(),
+    }
+}
+
+/// Reads a hex dump in whichever supported format it is in (see
+/// [`detect_format`]).
+pub fn parse_hex_dump(text: &str) -> Result<HexDump, HexError> {
+    parse_hex_dump_as(text, detect_format(text))
+}
+
+/// Reads a hex dump in the given format.
+pub fn parse_hex_dump_as(text: &str, format: HexFormat) -> Result<HexDump, HexError> {
+    let packets = match format {
+        HexFormat::Plain => {
+            let bytes = parse_plain_hex(text)?;
+            if bytes.is_empty() {
+                Vec::new()
+            } else {
+                vec![bytes]
+            }
+        }
+        _ => parse_offset_dump(text, format)?,
+    };
+    Ok(HexDump { format, packets })
+}
+
+/// Decides the format from the first line that starts with an offset of zero
+/// (`0000`, `0x0000:`, `00000000:` ...); text without such a line is plain hex.
+pub fn detect_format(text: &str) -> HexFormat {
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("0x") {
+            let digits = leading_hex_digits(rest);
+            if digits >= 4
+                && rest[..digits].bytes().all(|b| b == b'0')
+                && rest[digits..].starts_with(':')
+            {
+                return HexFormat::Tcpdump;
+            }
+            continue;
+        }
+        if trimmed.len() != line.len() {
+            continue;
+        }
+        let digits = leading_hex_digits(line);
+        if digits < 4 || !line[..digits].bytes().all(|b| b == b'0') {
+            continue;
+        }
+        let rest = &line[digits..];
+        if rest.starts_with(':') {
+            return HexFormat::Xxd;
+        }
+        let spaces = rest.len() - rest.trim_start_matches(' ').len();
+        if rest.is_empty() || !rest.starts_with([' ', '\t']) {
+            continue;
+        }
+        let data = rest.trim_start();
+        if rest.contains('|') && digits >= 7 {
+            return HexFormat::HexdumpC;
+        }
+        if digits == 4 && spaces == 3 {
+            return HexFormat::Wireshark;
+        }
+        if digits == 4 && spaces == 2 {
+            let first: String = data.chars().take_while(|c| !c.is_whitespace()).collect();
+            if first.len() == 2 && first.chars().all(|c| c.is_ascii_hexdigit()) {
+                return HexFormat::Scapy;
+            }
+        }
+        return HexFormat::Od;
+    }
+    HexFormat::Plain
+}
+
+fn leading_hex_digits(s: &str) -> usize {
+    s.bytes().take_while(u8::is_ascii_hexdigit).count()
+}
+
+/// Reads plain hex: pairs of hex digits, optionally with `0x` or `\x`
+/// prefixes, separated (or not) by whitespace, commas, colons, semicolons,
+/// braces, brackets or quotes. `#` starts a comment to the end of the line.
+pub fn parse_plain_hex(text: &str) -> Result<Vec<u8>, HexError> {
+    let mut out = Vec::new();
+    for (line_no, line) in text.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == '#' {
+                break;
+            }
+            if c.is_whitespace() || matches!(c, ',' | ':' | ';' | '{' | '}' | '[' | ']' | '"') {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let prefixed = (c == '0' || c == '\\')
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|n| *n == 'x' || (c == '0' && *n == 'X'));
+            if prefixed {
+                i += 2;
+            }
+            let digits_start = i;
+            while i < chars.len() && chars[i].is_ascii_hexdigit() {
+                i += 1;
+            }
+            let digits = &chars[digits_start..i];
+            if let Some(bad) = chars.get(i).filter(|n| {
+                !(n.is_whitespace()
+                    || matches!(
+                        n,
+                        ',' | ':' | ';' | '{' | '}' | '[' | ']' | '"' | '#' | '\\'
+                    ))
+            }) {
+                return Err(error(
+                    line_no,
+                    i,
+                    format!("expected a hex digit, found `{bad}`"),
+                ));
+            }
+            if digits.is_empty() {
+                return Err(error(
+                    line_no,
+                    start,
+                    "expected hex digits after the prefix",
+                ));
+            }
+            if digits.len() == 1 && prefixed {
+                out.push(hex_digit(digits[0]));
+                continue;
+            }
+            if digits.len() % 2 != 0 {
+                return Err(error(
+                    line_no,
+                    start,
+                    format!(
+                        "odd number of hex digits ({}) in `{}`",
+                        digits.len(),
+                        chars[start..i].iter().collect::<String>()
+                    ),
+                ));
+            }
+            out.extend(
+                digits
+                    .chunks_exact(2)
+                    .map(|p| (hex_digit(p[0]) << 4) | hex_digit(p[1])),
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn hex_digit(c: char) -> u8 {
+    c.to_digit(16).map_or(0, |d| d as u8)
+}
+
+/// One line of an offset dump after its offset was read.
+#[derive(Debug)]
+enum DumpLine {
+    /// `offset data...`; `data` starts at character column `data_col`.
+    Data {
+        line: usize,
+        offset: usize,
+        offset_col: usize,
+        data_col: usize,
+        chars: Vec<char>,
+    },
+    /// od's `*`: the previous line repeats up to the next offset.
+    Repeat,
+    /// A line that separates packets (tcpdump's summary lines).
+    Separator,
+}
+
+fn parse_offset_dump(text: &str, format: HexFormat) -> Result<Vec<Vec<u8>>, HexError> {
+    let mut lines = Vec::new();
+    for (line_no, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if trimmed == "*" {
+            lines.push(DumpLine::Repeat);
+            continue;
+        }
+        match read_offset(line, format) {
+            Some((offset, offset_col, data_col)) => lines.push(DumpLine::Data {
+                line: line_no,
+                offset,
+                offset_col,
+                data_col,
+                chars: line.chars().collect(),
+            }),
+            None if format == HexFormat::Tcpdump => lines.push(DumpLine::Separator),
+            None => {
+                let col = line.len() - line.trim_start().len();
+                return Err(error(
+                    line_no,
+                    line[..col].chars().count(),
+                    format!("expected a hex offset at the start of the line ({format} format)"),
+                ));
+            }
+        }
+    }
+
+    let mut packets: Vec<Vec<u8>> = Vec::new();
+    let mut current: Vec<u8> = Vec::new();
+    let mut repeat_pending: Option<Vec<u8>> = None;
+    let mut last_line_bytes: Vec<u8> = Vec::new();
+    for (index, entry) in lines.iter().enumerate() {
+        let (line, offset, offset_col, data_col, chars) = match entry {
+            DumpLine::Separator => {
+                if !current.is_empty() {
+                    packets.push(core::mem::take(&mut current));
+                }
+                repeat_pending = None;
+                continue;
+            }
+            DumpLine::Repeat => {
+                repeat_pending = Some(last_line_bytes.clone());
+                continue;
+            }
+            DumpLine::Data {
+                line,
+                offset,
+                offset_col,
+                data_col,
+                chars,
+            } => (*line, *offset, *offset_col, *data_col, chars),
+        };
+        if offset == 0 && !current.is_empty() {
+            packets.push(core::mem::take(&mut current));
+            repeat_pending = None;
+        }
+        if let Some(pattern) = repeat_pending.take() {
+            if pattern.is_empty() || offset < current.len() {
+                return Err(error(
+                    line,
+                    offset_col,
+                    "`*` must follow a line with bytes and precede a larger offset",
+                ));
+            }
+            while current.len() < offset {
+                let need = offset - current.len();
+                current.extend_from_slice(&pattern[..need.min(pattern.len())]);
+            }
+        }
+        if offset != current.len() {
+            return Err(error(
+                line,
+                offset_col,
+                format!(
+                    "offset 0x{offset:x} does not follow the {} bytes read so far in this packet (expected 0x{:x})",
+                    current.len(),
+                    current.len()
+                ),
+            ));
+        }
+        // The next data line of the same packet tells how many bytes this line holds.
+        let expected = match lines.get(index + 1) {
+            Some(DumpLine::Data {
+                offset: next_offset,
+                ..
+            }) if *next_offset > offset => Some(next_offset - offset),
+            _ => None,
+        };
+        let bytes = read_line_bytes(line, data_col, chars, expected)?;
+        current.extend_from_slice(&bytes);
+        last_line_bytes = bytes;
+    }
+    if let Some(pattern) = repeat_pending {
+        // od ends with the total length; a trailing `*` without it cannot be sized.
+        if !pattern.is_empty() {
+            return Err(error(
+                text.lines().count().saturating_sub(1),
+                0,
+                "`*` at the end of the dump: the final offset line is missing",
+            ));
+        }
+    }
+    if !current.is_empty() {
+        packets.push(current);
+    }
+    Ok(packets)
+}
+
+/// Reads a line's offset; returns (offset, offset column, data column).
+fn read_offset(line: &str, format: HexFormat) -> Option<(usize, usize, usize)> {
+    let indent = line.len() - line.trim_start().len();
+    let mut rest = &line[indent..];
+    let mut col = line[..indent].chars().count();
+    let offset_col = col;
+    if let Some(after) = rest.strip_prefix("0x") {
+        rest = after;
+        col += 2;
+    } else if format == HexFormat::Tcpdump {
+        return None;
+    }
+    let digits = leading_hex_digits(rest);
+    if digits < 2 {
+        return None;
+    }
+    let offset = usize::from_str_radix(&rest[..digits], 16).ok()?;
+    rest = &rest[digits..];
+    col += digits;
+    if let Some(after) = rest.strip_prefix(':') {
+        rest = after;
+        col += 1;
+    }
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some((offset, offset_col, col))
+}
+
+/// Reads the bytes of one dump line, starting at `data_col`. With `expected`
+/// (known from the next line's offset) exactly that many bytes are read;
+/// without it, reading stops at the ASCII column.
+fn read_line_bytes(
+    line: usize,
+    data_col: usize,
+    chars: &[char],
+    expected: Option<usize>,
+) -> Result<Vec<u8>, HexError> {
+    let mut bytes = Vec::new();
+    let mut i = data_col;
+    loop {
+        if expected.is_some_and(|n| bytes.len() >= n) {
+            break;
+        }
+        let gap_start = i;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        if i >= chars.len() {
+            break;
+        }
+        let gap = &chars[gap_start..i];
+        let wide_gap = gap.len() >= 2 || gap.contains(&'\t');
+        if expected.is_none() && !bytes.is_empty() && wide_gap {
+            let rest: String = chars[i..].iter().collect();
+            let rest = rest.trim_end();
+            if rest.starts_with('|') || rest.chars().count() <= bytes.len() {
+                break;
+            }
+        }
+        let start = i;
+        while i < chars.len() && !chars[i].is_whitespace() {
+            i += 1;
+        }
+        let token = &chars[start..i];
+        if !token.iter().all(char::is_ascii_hexdigit) {
+            if expected.is_none() && !bytes.is_empty() && wide_gap {
+                break;
+            }
+            if token.first() == Some(&'|') && !bytes.is_empty() {
+                break;
+            }
+            return Err(error(
+                line,
+                start,
+                format!(
+                    "expected hex bytes, found `{}`{}",
+                    token.iter().collect::<String>(),
+                    match expected {
+                        Some(n) => format!(" ({} of {n} bytes read on this line)", bytes.len()),
+                        None => String::new(),
+                    }
+                ),
+            ));
+        }
+        if token.len() % 2 != 0 {
+            return Err(error(
+                line,
+                start,
+                format!(
+                    "odd number of hex digits in `{}`",
+                    token.iter().collect::<String>()
+                ),
+            ));
+        }
+        for pair in token.chunks_exact(2) {
+            bytes.push((hex_digit(pair[0]) << 4) | hex_digit(pair[1]));
+        }
+        if let Some(n) = expected {
+            if bytes.len() > n {
+                return Err(error(
+                    line,
+                    start,
+                    format!(
+                        "this line holds {} bytes but the next offset allows {n}",
+                        bytes.len()
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(n) = expected {
+        if bytes.len() < n {
+            return Err(error(
+                line,
+                i,
+                format!(
+                    "expected {n} bytes on this line (up to the next offset), found {}",
+                    bytes.len()
+                ),
+            ));
+        }
+    }
+    Ok(bytes)
+}
+
+/// Formats bytes as a dump with a 4-digit offset, 16 bytes a line and an
+/// ASCII column (the layout of Wireshark's "Copy as Hex + ASCII Dump");
+/// [`parse_hex_dump`] reads it back.
+pub fn format_hex_dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for (row, chunk) in bytes.chunks(16).enumerate() {
+        out.push_str(&format!("{:04x}  ", row * 16));
+        for b in chunk {
+            out.push_str(&format!(" {b:02x}"));
+        }
+        for _ in chunk.len()..16 {
+            out.push_str("   ");
+        }
+        out.push_str("   ");
+        out.extend(chunk.iter().map(|b| {
+            if b.is_ascii_graphic() || *b == b' ' {
+                *b as char
+            } else {
+                '.'
+            }
+        }));
+        out.push('\n');
+    }
+    out
+}
