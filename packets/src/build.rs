@@ -370,3 +370,319 @@ fn build_ipv6(ip: &Ipv6Spec, transport: &Transport, payload: &[u8]) -> Result<Ve
     out.extend_from_slice(payload);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+
+    use super::*;
+    use crate::spec::{ArpSpec, EthernetSpec, MacAddr, TcpFlags, VlanSpec, ARP_REPLY};
+
+    /// RFC 1071 sum written out plainly, independent of etherparse.
+    fn ones_complement_sum(chunks: &[&[u8]]) -> u16 {
+        let mut sum: u32 = 0;
+        for chunk in chunks {
+            for pair in chunk.chunks(2) {
+                let word = u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)]);
+                sum += u32::from(word);
+            }
+        }
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        sum as u16
+    }
+
+    fn pseudo_v4(frame: &[u8], ip: usize, protocol: u8, len: usize) -> Vec<u8> {
+        let mut p = frame[ip + 12..ip + 20].to_vec();
+        p.extend([0, protocol]);
+        p.extend((len as u16).to_be_bytes());
+        p
+    }
+
+    fn pseudo_v6(frame: &[u8], ip: usize, protocol: u8, len: usize) -> Vec<u8> {
+        let mut p = frame[ip + 8..ip + 40].to_vec();
+        p.extend((len as u32).to_be_bytes());
+        p.extend([0, 0, 0, protocol]);
+        p
+    }
+
+    fn spec(network: Network, transport: Transport, payload: Payload) -> PacketSpec {
+        PacketSpec {
+            network,
+            transport,
+            payload,
+            ..PacketSpec::default()
+        }
+    }
+
+    #[test]
+    fn ipv4_header_matches_a_known_header() {
+        // A header with a published checksum: 4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7.
+        let frame = spec(
+            Network::Ipv4(Ipv4Spec {
+                src: Ipv4Addr::new(192, 168, 0, 1),
+                dst: Ipv4Addr::new(192, 168, 0, 199),
+                ..Ipv4Spec::default()
+            }),
+            Transport::Udp(UdpSpec::default()),
+            Payload::Hex("00".repeat(0x73 - 28)),
+        )
+        .to_bytes()
+        .unwrap();
+        assert_eq!(
+            frame[14..34],
+            [
+                0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61, 0xc0, 0xa8,
+                0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7
+            ]
+        );
+        assert_eq!(&frame[12..14], &[0x08, 0x00]);
+    }
+
+    #[test]
+    fn udp_over_ipv4_lengths_and_checksums() {
+        let frame = PacketSpec::default().to_bytes().unwrap();
+        assert_eq!(frame.len(), 14 + 20 + 8 + 5);
+        assert_eq!(ones_complement_sum(&[&frame[14..34]]), 0xffff);
+        assert_eq!(u16::from_be_bytes([frame[16], frame[17]]), 33);
+        assert_eq!(u16::from_be_bytes([frame[38], frame[39]]), 13);
+        assert_eq!(&frame[42..], b"hello");
+        let pseudo = pseudo_v4(&frame, 14, 17, 13);
+        assert_eq!(ones_complement_sum(&[&pseudo, &frame[34..]]), 0xffff);
+    }
+
+    #[test]
+    fn tcp_over_ipv6_with_flags() {
+        let tcp = TcpSpec {
+            src_port: 40000,
+            dst_port: 443,
+            seq: 0x01020304,
+            ack: 0x0a0b0c0d,
+            flags: TcpFlags {
+                ack: true,
+                psh: true,
+                ..TcpFlags::default()
+            },
+            window: 512,
+            urgent_pointer: 0,
+        };
+        let frame = spec(
+            Network::Ipv6(Ipv6Spec::default()),
+            Transport::Tcp(tcp),
+            Payload::Text("GET /".to_string()),
+        )
+        .to_bytes()
+        .unwrap();
+        assert_eq!(&frame[12..14], &[0x86, 0xdd]);
+        assert_eq!(frame.len(), 14 + 40 + 20 + 5);
+        assert_eq!(u16::from_be_bytes([frame[18], frame[19]]), 25);
+        assert_eq!(frame[20], 6);
+        let tcp = &frame[54..];
+        assert_eq!(&tcp[0..4], &[0x9c, 0x40, 0x01, 0xbb]);
+        assert_eq!(&tcp[4..12], &[1, 2, 3, 4, 0x0a, 0x0b, 0x0c, 0x0d]);
+        assert_eq!(tcp[12], 0x50);
+        assert_eq!(tcp[13], 0x18);
+        let pseudo = pseudo_v6(&frame, 14, 6, 25);
+        assert_eq!(ones_complement_sum(&[&pseudo, tcp]), 0xffff);
+    }
+
+    #[test]
+    fn icmp_echo_over_both_ip_versions() {
+        let v4 = spec(
+            Network::Ipv4(Ipv4Spec::default()),
+            Transport::Icmpv4(Icmpv4Message::EchoRequest { id: 7, seq: 9 }),
+            Payload::Text("ping".to_string()),
+        )
+        .to_bytes()
+        .unwrap();
+        assert_eq!(v4[23], 1);
+        assert_eq!(&v4[34..36], &[8, 0]);
+        assert_eq!(&v4[38..42], &[0, 7, 0, 9]);
+        assert_eq!(ones_complement_sum(&[&v4[34..]]), 0xffff);
+
+        let v6 = spec(
+            Network::Ipv6(Ipv6Spec::default()),
+            Transport::Icmpv6(Icmpv6Message::PacketTooBig { mtu: 1280 }),
+            Payload::Hex("60 00 00 00".to_string()),
+        )
+        .to_bytes()
+        .unwrap();
+        assert_eq!(v6[20], 58);
+        assert_eq!(&v6[54..56], &[2, 0]);
+        assert_eq!(&v6[58..62], &1280u32.to_be_bytes());
+        let pseudo = pseudo_v6(&v6, 14, 58, 12);
+        assert_eq!(ones_complement_sum(&[&pseudo, &v6[54..]]), 0xffff);
+    }
+
+    #[test]
+    fn arp_reply_layout() {
+        let arp = ArpSpec {
+            operation: ARP_REPLY,
+            sender_mac: MacAddr([2, 0, 0, 0, 0, 9]),
+            sender_ip: Ipv4Addr::new(10, 0, 0, 9),
+            target_mac: MacAddr([2, 0, 0, 0, 0, 1]),
+            target_ip: Ipv4Addr::new(10, 0, 0, 1),
+        };
+        let frame = PacketSpec {
+            ethernet: EthernetSpec {
+                dst: MacAddr::BROADCAST,
+                ..EthernetSpec::default()
+            },
+            network: Network::Arp(arp),
+            transport: Transport::None,
+            payload: Payload::Empty,
+            pad_to_min_frame: true,
+            ..PacketSpec::default()
+        }
+        .to_bytes()
+        .unwrap();
+        assert_eq!(frame.len(), MIN_FRAME_LEN);
+        assert_eq!(&frame[12..14], &[0x08, 0x06]);
+        assert_eq!(&frame[14..22], &[0, 1, 8, 0, 6, 4, 0, 2]);
+        assert_eq!(&frame[28..32], &[10, 0, 0, 9]);
+        assert_eq!(&frame[38..42], &[10, 0, 0, 1]);
+        assert!(frame[42..].iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn vlan_tag_sits_before_the_ether_type() {
+        let frame = PacketSpec {
+            vlan: Some(VlanSpec {
+                pcp: 5,
+                dei: true,
+                vid: 100,
+            }),
+            ..PacketSpec::default()
+        }
+        .to_bytes()
+        .unwrap();
+        assert_eq!(&frame[12..18], &[0x81, 0x00, 0xb0, 0x64, 0x08, 0x00]);
+        assert_eq!(frame[18], 0x45);
+    }
+
+    #[test]
+    fn raw_protocol_and_ether_type_overrides() {
+        let frame = PacketSpec {
+            ethernet: EthernetSpec {
+                ether_type: Some(0x88b5),
+                ..EthernetSpec::default()
+            },
+            network: Network::None,
+            transport: Transport::None,
+            payload: Payload::Hex("01 02".to_string()),
+            ..PacketSpec::default()
+        }
+        .to_bytes()
+        .unwrap();
+        assert_eq!(&frame[12..], &[0x88, 0xb5, 1, 2]);
+
+        let gre = spec(
+            Network::Ipv4(Ipv4Spec {
+                protocol: Some(47),
+                ..Ipv4Spec::default()
+            }),
+            Transport::None,
+            Payload::Hex("0000 0800".to_string()),
+        )
+        .to_bytes()
+        .unwrap();
+        assert_eq!(gre[23], 47);
+        assert_eq!(gre.len(), 14 + 20 + 4);
+    }
+
+    #[test]
+    fn layer_mismatches_and_ranges_are_errors() {
+        let tcp_over_arp = spec(
+            Network::Arp(ArpSpec::default()),
+            Transport::Tcp(TcpSpec::default()),
+            Payload::Empty,
+        );
+        assert!(matches!(
+            tcp_over_arp.to_bytes(),
+            Err(BuildError::Layers(_))
+        ));
+        let icmpv6_over_v4 = spec(
+            Network::Ipv4(Ipv4Spec::default()),
+            Transport::Icmpv6(Icmpv6Message::default()),
+            Payload::Empty,
+        );
+        assert!(matches!(
+            icmpv6_over_v4.to_bytes(),
+            Err(BuildError::Layers(_))
+        ));
+        let no_protocol = spec(
+            Network::Ipv6(Ipv6Spec::default()),
+            Transport::None,
+            Payload::Empty,
+        );
+        assert!(matches!(no_protocol.to_bytes(), Err(BuildError::Layers(_))));
+        let bad_vid = PacketSpec {
+            vlan: Some(VlanSpec {
+                vid: 4096,
+                ..VlanSpec::default()
+            }),
+            ..PacketSpec::default()
+        };
+        assert_eq!(
+            bad_vid.to_bytes().unwrap_err().to_string(),
+            "vlan.vid = 4096 is out of range (at most 4095)"
+        );
+        let too_long = spec(
+            Network::Ipv4(Ipv4Spec::default()),
+            Transport::Udp(UdpSpec::default()),
+            Payload::Text("x".repeat(70_000)),
+        );
+        assert!(matches!(
+            too_long.to_bytes(),
+            Err(BuildError::TooLong { .. })
+        ));
+        let bad_hex = spec(
+            Network::Ipv6(Ipv6Spec::default()),
+            Transport::Udp(UdpSpec::default()),
+            Payload::Hex("00 11\n2z".to_string()),
+        );
+        assert_eq!(
+            bad_hex.to_bytes().unwrap_err().to_string(),
+            "payload: 2:2: expected a hex digit, found `z`"
+        );
+    }
+
+    #[test]
+    fn spec_json_round_trip_and_defaults() {
+        let original = PacketSpec {
+            vlan: Some(VlanSpec {
+                pcp: 1,
+                dei: false,
+                vid: 7,
+            }),
+            network: Network::Ipv6(Ipv6Spec {
+                dst: Ipv6Addr::LOCALHOST,
+                ..Ipv6Spec::default()
+            }),
+            transport: Transport::Icmpv6(Icmpv6Message::EchoReply { id: 3, seq: 4 }),
+            payload: Payload::Hex("de ad".to_string()),
+            pad_to_min_frame: true,
+            ..PacketSpec::default()
+        };
+        let json = serde_json::to_string(&original).unwrap();
+        assert!(
+            json.contains(r#""transport":{"kind":"icmpv6","message":"echo_reply","id":3,"seq":4}"#),
+            "{json}"
+        );
+        assert!(json.contains(r#""src":"02:00:00:00:00:01""#), "{json}");
+        let back: PacketSpec = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, original);
+
+        // A hand-written description with most fields left out.
+        let short = r#"{"network":{"kind":"ipv4","dst":"192.0.2.1"},
+                        "transport":{"kind":"tcp","dst_port":22,"flags":{"syn":true}},
+                        "payload":{"format":"text","data":"hi"}}"#;
+        let spec: PacketSpec = serde_json::from_str(short).unwrap();
+        let frame = spec.to_bytes().unwrap();
+        assert_eq!(&frame[30..34], &[192, 0, 2, 1]);
+        assert_eq!(&frame[36..38], &22u16.to_be_bytes());
+        assert_eq!(frame[47], 0x02);
+        assert!(serde_json::from_str::<PacketSpec>(r#"{"ethernet":{"src":"nope"}}"#).is_err());
+    }
+}

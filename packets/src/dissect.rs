@@ -361,7 +361,8 @@ impl<'a> Dissector<'a> {
             let expected = Sum16BitWords::new()
                 .add_slice(&header[..10])
                 .add_slice(&header[12..])
-                .ones_complement();
+                .ones_complement()
+                .to_be();
             Some(expected)
         } else {
             None
@@ -640,7 +641,14 @@ impl<'a> Dissector<'a> {
 fn transport_checksum(segment: &[u8], at: usize, pseudo: Sum16BitWords) -> Option<u16> {
     let before = segment.get(..at)?;
     let after = segment.get(at + 2..)?;
-    Some(pseudo.add_slice(before).add_slice(after).ones_complement())
+    // etherparse sums native-endian words; `to_be` gives the wire value.
+    Some(
+        pseudo
+            .add_slice(before)
+            .add_slice(after)
+            .ones_complement()
+            .to_be(),
+    )
 }
 
 fn checksum_text(actual: u16, expected: Option<u16>) -> String {
@@ -814,4 +822,198 @@ fn describe_payload(b: &[u8]) -> String {
     };
     let unit = if b.len() == 1 { "byte" } else { "bytes" };
     format!("{} {unit}: {preview}", b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{
+        ArpSpec, Icmpv6Message, Ipv6Spec, Network, PacketSpec, Payload, TcpSpec, Transport,
+        VlanSpec,
+    };
+
+    fn at(fields: &[Field], start: usize) -> &Field {
+        fields
+            .iter()
+            .find(|f| f.start == start)
+            .unwrap_or_else(|| panic!("no field at {start}: {fields:#?}"))
+    }
+
+    /// Fields are in order, inside the frame, non-empty and non-overlapping.
+    fn assert_well_formed(bytes: &[u8], fields: &[Field]) {
+        let mut next = 0;
+        for f in fields {
+            assert!(f.len > 0, "{f:?}");
+            assert!(f.start >= next, "overlap at {f:?} in {fields:#?}");
+            assert!(f.end() <= bytes.len(), "{f:?} past {}", bytes.len());
+            next = f.end();
+        }
+    }
+
+    #[test]
+    fn udp_over_ipv4_fields() {
+        let frame = PacketSpec::default().to_bytes().unwrap();
+        let fields = dissect(&frame);
+        assert_well_formed(&frame, &fields);
+        // Every byte is labelled.
+        assert_eq!(fields.iter().map(|f| f.len).sum::<usize>(), frame.len());
+        assert_eq!(
+            at(&fields, 12).to_string(),
+            "bytes 12-13: Ethernet EtherType = 0x0800 (IPv4)"
+        );
+        assert_eq!(
+            at(&fields, 23).to_string(),
+            "byte 23: IPv4 Protocol = 17 (UDP)"
+        );
+        assert_eq!(at(&fields, 24).value_text, "0x26ca (correct)");
+        assert_eq!(at(&fields, 26).value_text, "10.0.0.1");
+        assert_eq!(at(&fields, 30).name, "Destination address");
+        assert_eq!(at(&fields, 34).value_text, "12345");
+        assert_eq!(at(&fields, 36).value_text, "53 (DNS)");
+        assert!(at(&fields, 40).value_text.ends_with("(correct)"));
+        assert_eq!(at(&fields, 42).value_text, "5 bytes: \"hello\"");
+        assert_eq!(at(&fields, 42).layer, Layer::Payload);
+    }
+
+    #[test]
+    fn fields_touched_by_a_load() {
+        let frame = PacketSpec::default().to_bytes().unwrap();
+        let fields = dissect(&frame);
+        let touched: Vec<&str> = fields_touched(&fields, 26, 8)
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(touched, ["Source address", "Destination address"]);
+        let touched = fields_touched(&fields, 13, 1);
+        assert_eq!(touched.len(), 1);
+        assert_eq!(touched[0].name, "EtherType");
+        assert!(fields_touched(&fields, 100, 4).is_empty());
+    }
+
+    #[test]
+    fn wrong_checksums_are_named_with_the_right_value() {
+        let mut frame = PacketSpec::default().to_bytes().unwrap();
+        frame[22] = 1; // TTL 64 -> 1: the IPv4 checksum no longer matches.
+        let fields = dissect(&frame);
+        assert_eq!(
+            at(&fields, 24).value_text,
+            "0x26ca (incorrect, should be 0x65ca)"
+        );
+        frame[42] ^= 0xff; // payload: the UDP checksum no longer matches.
+        let fields = dissect(&frame);
+        assert!(at(&fields, 40).value_text.contains("incorrect"));
+    }
+
+    #[test]
+    fn vlan_tcp_over_ipv6() {
+        let spec = PacketSpec {
+            vlan: Some(VlanSpec {
+                pcp: 0,
+                dei: false,
+                vid: 42,
+            }),
+            network: Network::Ipv6(Ipv6Spec::default()),
+            transport: Transport::Tcp(TcpSpec::default()),
+            payload: Payload::Empty,
+            ..PacketSpec::default()
+        };
+        let frame = spec.to_bytes().unwrap();
+        let fields = dissect(&frame);
+        assert_well_formed(&frame, &fields);
+        assert_eq!(at(&fields, 14).value_text, "PCP 0, DEI 0, VID 42");
+        assert_eq!(at(&fields, 16).value_text, "0x86dd (IPv6)");
+        assert_eq!(at(&fields, 24).value_text, "6 (TCP)");
+        assert_eq!(at(&fields, 26).value_text, "fd00::1");
+        assert_eq!(at(&fields, 58).name, "Source port");
+        assert_eq!(at(&fields, 70).value_text, "5 (20 bytes) / SYN");
+        assert!(at(&fields, 74).value_text.ends_with("(correct)"));
+        assert_eq!(fields.last().unwrap().name, "Urgent pointer");
+    }
+
+    #[test]
+    fn arp_and_padding() {
+        let spec = PacketSpec {
+            network: Network::Arp(ArpSpec::default()),
+            transport: Transport::None,
+            payload: Payload::Empty,
+            pad_to_min_frame: true,
+            ..PacketSpec::default()
+        };
+        let frame = spec.to_bytes().unwrap();
+        let fields = dissect(&frame);
+        assert_well_formed(&frame, &fields);
+        assert_eq!(at(&fields, 20).value_text, "1 (request)");
+        assert_eq!(at(&fields, 22).value_text, "02:00:00:00:00:01");
+        assert_eq!(at(&fields, 28).value_text, "10.0.0.1");
+        assert_eq!(at(&fields, 38).name, "Target IP");
+        assert_eq!(at(&fields, 42).name, "Padding");
+        assert_eq!(at(&fields, 42).value_text, "18 bytes");
+    }
+
+    #[test]
+    fn icmpv6_and_ipv6_extension_header() {
+        let spec = PacketSpec {
+            network: Network::Ipv6(Ipv6Spec::default()),
+            transport: Transport::Icmpv6(Icmpv6Message::EchoRequest { id: 1, seq: 2 }),
+            payload: Payload::Empty,
+            ..PacketSpec::default()
+        };
+        let frame = spec.to_bytes().unwrap();
+        let fields = dissect(&frame);
+        assert_eq!(at(&fields, 54).value_text, "128 (echo request)");
+        assert!(at(&fields, 56).value_text.ends_with("(correct)"));
+        assert_eq!(at(&fields, 60).name, "Sequence number");
+
+        // Insert an 8-byte destination-options header before the ICMPv6 message.
+        let mut with_ext = frame[..54].to_vec();
+        with_ext[20] = 60;
+        with_ext[18..20].copy_from_slice(&16u16.to_be_bytes());
+        with_ext.extend([58, 0, 1, 4, 0, 0, 0, 0]);
+        with_ext.extend(&frame[54..]);
+        let fields = dissect(&with_ext);
+        assert_well_formed(&with_ext, &fields);
+        assert_eq!(at(&fields, 54).layer, Layer::Ipv6Extension);
+        assert_eq!(
+            at(&fields, 54).value_text,
+            "58 (ICMPv6) (Destination options)"
+        );
+        assert_eq!(at(&fields, 56).len, 6);
+        assert_eq!(at(&fields, 62).value_text, "128 (echo request)");
+        // The checksum still covers only the ICMPv6 message.
+        assert!(at(&fields, 64).value_text.ends_with("(correct)"));
+    }
+
+    #[test]
+    fn truncated_frames_end_with_a_truncated_field() {
+        let frame = PacketSpec::default().to_bytes().unwrap();
+        for len in 0..frame.len() {
+            let fields = dissect(&frame[..len]);
+            assert_well_formed(&frame[..len], &fields);
+            let covered: usize = fields.iter().map(|f| f.len).sum();
+            assert_eq!(
+                covered, len,
+                "every byte of a {len}-byte prefix is labelled"
+            );
+        }
+        let fields = dissect(&frame[..29]);
+        let last = fields.last().unwrap();
+        assert_eq!(last.name, "truncated");
+        assert_eq!((last.start, last.len), (26, 3));
+        assert_eq!(last.value_text, "Source address needs 4 bytes, 3 left");
+        let fields = dissect(&frame[..28]);
+        assert_eq!(
+            fields.last().unwrap().value_text,
+            "Source address needs 4 bytes, 2 left"
+        );
+    }
+
+    #[test]
+    fn ip_length_shorter_than_the_frame_leaves_a_trailer() {
+        let mut frame = PacketSpec::default().to_bytes().unwrap();
+        frame.extend([0xaa; 4]);
+        let fields = dissect(&frame);
+        assert_well_formed(&frame, &fields);
+        let last = fields.last().unwrap();
+        assert_eq!((last.name, last.start, last.len), ("Padding", 47, 4));
+    }
 }

@@ -523,3 +523,236 @@ pub fn format_hex_dump(bytes: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The 70-byte TCP SYN that every sample below dumps.
+    const SYN: &str = "0200000000020200000000010800450000340001400040067a3b0a0000010a000002\
+                       303900500000000100000000a002ffff2d5a0000020405b40402080a000000000000\
+                       0000";
+
+    fn syn() -> Vec<u8> {
+        parse_plain_hex(SYN).unwrap()
+    }
+
+    fn one_packet(text: &str, format: HexFormat) -> Vec<u8> {
+        let dump = parse_hex_dump(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(dump.format, format);
+        assert_eq!(dump.packets.len(), 1, "{text}");
+        dump.packets.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn plain_hex_accepts_separators_and_prefixes() {
+        assert_eq!(syn().len(), 70);
+        let want = vec![0x45, 0x00, 0xab, 0x0c];
+        for text in [
+            "45 00 ab 0c",
+            "4500ab0c",
+            "45:00:AB:0c",
+            "0x45, 0x00, 0xab, 0x0c",
+            "{ 0x45, 0x00, 0xab, 0xc }",
+            "\"\\x45\\x00\\xab\\x0c\"",
+            "45 00\n  ab\t0c  # trailing comment",
+            "0x4500 0xab0c",
+        ] {
+            assert_eq!(parse_plain_hex(text).unwrap(), want, "{text}");
+            assert_eq!(detect_format(text), HexFormat::Plain, "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_hex_errors_name_line_and_column() {
+        let err = parse_plain_hex("45 00\n00 3g").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 5));
+        assert!(err.message.contains("`g`"), "{err}");
+        assert_eq!(err.to_string(), "2:5: expected a hex digit, found `g`");
+
+        let err = parse_plain_hex("45 0 00").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 4));
+        assert!(err.message.contains("odd number"), "{err}");
+
+        let err = parse_plain_hex("45 0x").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 4));
+    }
+
+    #[test]
+    fn xxd() {
+        let text = "\
+00000000: 0200 0000 0002 0200 0000 0001 0800 4500  ..............E.
+00000010: 0034 0001 4000 4006 7a3b 0a00 0001 0a00  .4..@.@.z;......
+00000020: 0002 3039 0050 0000 0001 0000 0000 a002  ..09.P..........
+00000030: ffff 2d5a 0000 0204 05b4 0402 080a 0000  ..-Z............
+00000040: 0000 0000 0000                           ......
+";
+        assert_eq!(one_packet(text, HexFormat::Xxd), syn());
+    }
+
+    #[test]
+    fn od_with_end_offset() {
+        let text = "\
+000000 02 00 00 00 00 02 02 00 00 00 00 01 08 00 45 00
+000010 00 34 00 01 40 00 40 06 7a 3b 0a 00 00 01 0a 00
+000020 00 02 30 39 00 50 00 00 00 01 00 00 00 00 a0 02
+000030 ff ff 2d 5a 00 00 02 04 05 b4 04 02 08 0a 00 00
+000040 00 00 00 00 00 00
+000046
+";
+        assert_eq!(one_packet(text, HexFormat::Od), syn());
+    }
+
+    #[test]
+    fn od_repeat_marker_repeats_the_previous_line() {
+        let text = "\
+000000 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f
+000010 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+*
+000040 47 45 54 20 2f 20 48 54 54 50 2f 31 2e 31 0d 0a
+000050
+";
+        let mut want: Vec<u8> = (0..16).collect();
+        want.extend([0u8; 48]);
+        want.extend(b"GET / HTTP/1.1\r\n");
+        assert_eq!(one_packet(text, HexFormat::Od), want);
+    }
+
+    #[test]
+    fn hexdump_canonical() {
+        let text = "\
+00000000  02 00 00 00 00 02 02 00  00 00 00 01 08 00 45 00  |..............E.|
+00000010  00 34 00 01 40 00 40 06  7a 3b 0a 00 00 01 0a 00  |.4..@.@.z;......|
+00000020  00 02 30 39 00 50 00 00  00 01 00 00 00 00 a0 02  |..09.P..........|
+00000030  ff ff 2d 5a 00 00 02 04  05 b4 04 02 08 0a 00 00  |..-Z............|
+00000040  00 00 00 00 00 00                                 |......|
+00000046
+";
+        assert_eq!(one_packet(text, HexFormat::HexdumpC), syn());
+        let repeated = "\
+00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|
+00000010  00 00 00 00 00 00 00 00  00 00 00 00 00 00 00 00  |................|
+*
+00000040  47 45 54 20 2f 20 48 54  54 50 2f 31 2e 31 0d 0a  |GET / HTTP/1.1..|
+00000050
+";
+        let packet = one_packet(repeated, HexFormat::HexdumpC);
+        assert_eq!(packet.len(), 0x50);
+        assert_eq!(&packet[0x40..], b"GET / HTTP/1.1\r\n");
+    }
+
+    #[test]
+    fn tcpdump_xx_with_several_packets() {
+        let text = "\
+12:00:00.000000 IP 10.0.0.1.12345 > 10.0.0.2.80: Flags [S], seq 1, win 65535, length 0
+\t0x0000:  0200 0000 0002 0200 0000 0001 0800 4500
+\t0x0010:  0034 0001 4000 4006 7a3b 0a00 0001 0a00
+\t0x0020:  0002 3039 0050 0000 0001 0000 0000 a002
+\t0x0030:  ffff 2d5a 0000 0204 05b4 0402 080a 0000
+\t0x0040:  0000 0000 0000
+12:00:00.000001 ARP, Request who-has 10.0.0.2 tell 10.0.0.1, length 28
+\t0x0000:  ffff ffff ffff 0200 0000 0001 0806 0001
+\t0x0010:  0800 0604 00
+";
+        let dump = parse_hex_dump(text).unwrap();
+        assert_eq!(dump.format, HexFormat::Tcpdump);
+        assert_eq!(dump.packets.len(), 2);
+        assert_eq!(dump.packets[0], syn());
+        assert_eq!(dump.packets[1].len(), 21);
+        assert_eq!(dump.packets[1][20], 0x00);
+    }
+
+    #[test]
+    fn tcpdump_capital_xx_ascii_is_not_read_as_hex() {
+        // The ASCII column of the last line ("ab") is itself valid hex.
+        let text = "\
+\t0x0000:  0200 0000 0002 0200 0000 0001 0800 4500  ..............E.
+\t0x0010:  6162                                     ab
+";
+        let packet = one_packet(text, HexFormat::Tcpdump);
+        assert_eq!(packet.len(), 18);
+        assert_eq!(&packet[16..], b"ab");
+    }
+
+    #[test]
+    fn wireshark_hex_dump() {
+        let text = "\
+0000   02 00 00 00 00 02 02 00 00 00 00 01 08 00 45 00   ..............E.
+0010   00 34 00 01 40 00 40 06 7a 3b 0a 00 00 01 0a 00   .4..@.@.z;......
+0020   00 02 30 39 00 50 00 00 00 01 00 00 00 00 a0 02   ..09.P..........
+0030   ff ff 2d 5a 00 00 02 04 05 b4 04 02 08 0a 00 00   ..-Z............
+0040   00 00 00 00 00 00                                 ......
+";
+        assert_eq!(one_packet(text, HexFormat::Wireshark), syn());
+        // "Copy as Hex Dump" without the ASCII column.
+        let hex_only: String = text
+            .lines()
+            .map(|l| format!("{}\n", &l[..l.len().min(54)].trim_end()))
+            .collect();
+        assert_eq!(one_packet(&hex_only, HexFormat::Wireshark), syn());
+    }
+
+    #[test]
+    fn scapy_hexdump() {
+        let text = "\
+0000  02 00 00 00 00 02 02 00 00 00 00 01 08 00 45 00  ..............E.
+0010  00 34 00 01 40 00 40 06 7A 3B 0A 00 00 01 0A 00  .4..@.@.z;......
+0020  00 02 30 39 00 50 00 00 00 01 00 00 00 00 A0 02  ..09.P..........
+0030  FF FF 2D 5A 00 00 02 04 05 B4 04 02 08 0A 00 00  ..-Z............
+0040  00 00 00 00 00 00                                ......
+";
+        assert_eq!(one_packet(text, HexFormat::Scapy), syn());
+    }
+
+    #[test]
+    fn format_hex_dump_reads_back() {
+        for len in [0usize, 1, 15, 16, 17, 70, 255] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 % 256) as u8).collect();
+            let text = format_hex_dump(&bytes);
+            let dump = parse_hex_dump(&text).unwrap();
+            if len == 0 {
+                assert!(dump.packets.is_empty());
+            } else {
+                assert_eq!(dump.packets, vec![bytes], "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn offset_dump_errors_name_line_and_column() {
+        let text = "0000   45 00 00 3c\n0004   1c zz 40 00\n0008   40 06";
+        let err = parse_hex_dump(text).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 11), "{err}");
+        assert!(err.message.contains("`zz`"), "{err}");
+
+        let text = "00000000: 4500 003c\n00000010: 1c46";
+        let err = parse_hex_dump(text).unwrap_err();
+        assert_eq!((err.line, err.column), (1, 20), "{err}");
+        assert!(err.message.contains("expected 16 bytes"), "{err}");
+
+        let text = "000000 45 00\n000002 00 3c\n000009 00\n";
+        let err = parse_hex_dump(text).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 13), "{err}");
+        assert!(err.message.contains("expected 7 bytes"), "{err}");
+
+        let text = "000000 45 00\n000002 00 3c\n000001 00\n";
+        let err = parse_hex_dump(text).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1), "{err}");
+        assert!(
+            err.message
+                .contains("offset 0x1 does not follow the 4 bytes"),
+            "{err}"
+        );
+
+        let text = "00000000: 4500 003c\nhello there\n";
+        let err = parse_hex_dump(text).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 1), "{err}");
+    }
+
+    #[test]
+    fn offset_zero_starts_a_new_packet() {
+        let text = "000000 01 02\n000002\n000000 03\n";
+        let dump = parse_hex_dump(text).unwrap();
+        assert_eq!(dump.packets, vec![vec![1, 2], vec![3]]);
+    }
+}

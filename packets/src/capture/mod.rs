@@ -169,3 +169,303 @@ pub fn write_pcap_with(
 pub fn write_pcapng(packets: &[CapturedPacket]) -> Result<Vec<u8>, CaptureError> {
     pcapng::write(packets)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames() -> Vec<CapturedPacket> {
+        vec![
+            CapturedPacket::new(1_700_000_000_123_456_000, (0u8..60).collect()),
+            CapturedPacket {
+                orig_len: 1514,
+                ..CapturedPacket::new(1_700_000_001_000_001_000, vec![0xab; 64])
+            },
+            CapturedPacket::new(5, vec![1, 2, 3]),
+        ]
+    }
+
+    /// A pcap file laid out byte by byte, without pcap-file.
+    fn pcap_bytes(
+        big_endian: bool,
+        nano: bool,
+        link: u32,
+        records: &[(u32, u32, &[u8], u32)],
+    ) -> Vec<u8> {
+        let u32b = |v: u32| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let u16b = |v: u16| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let mut out = Vec::new();
+        out.extend(u32b(if nano { 0xa1b2_3c4d } else { 0xa1b2_c3d4 }));
+        out.extend(u16b(2));
+        out.extend(u16b(4));
+        out.extend(u32b(0));
+        out.extend(u32b(0));
+        out.extend(u32b(96)); // snaplen
+        out.extend(u32b(link));
+        for (sec, frac, data, orig) in records {
+            out.extend(u32b(*sec));
+            out.extend(u32b(*frac));
+            out.extend(u32b(data.len() as u32));
+            out.extend(u32b(*orig));
+            out.extend_from_slice(data);
+        }
+        out
+    }
+
+    #[test]
+    fn pcap_round_trip_in_all_four_layouts() {
+        for nanosecond in [false, true] {
+            for big_endian in [false, true] {
+                let options = PcapOptions {
+                    nanosecond,
+                    big_endian,
+                };
+                let bytes = write_pcap_with(&frames(), options).unwrap();
+                assert_eq!(
+                    detect_format(&bytes),
+                    Some(CaptureFormat::Pcap {
+                        nanosecond,
+                        big_endian
+                    })
+                );
+                let back = read_capture(&bytes).unwrap();
+                let mut want = frames();
+                if !nanosecond {
+                    want[2].timestamp_ns = 0; // 5 ns is below microsecond resolution
+                }
+                assert_eq!(back, want, "{options:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn hand_laid_pcap_in_both_byte_orders_and_resolutions() {
+        let data: Vec<u8> = (0..20).collect();
+        for big_endian in [false, true] {
+            for (nano, frac, want_ns) in [(false, 250_000, 250_000_000), (true, 7, 7)] {
+                // orig_len 1000 > snaplen 96: a `tcpdump -s 96` capture.
+                let bytes = pcap_bytes(big_endian, nano, 1, &[(3, frac, &data, 1000)]);
+                let packets = read_capture(&bytes).unwrap();
+                assert_eq!(packets.len(), 1);
+                assert_eq!(packets[0].timestamp_ns, 3_000_000_000 + want_ns);
+                assert_eq!(packets[0].data, data);
+                assert_eq!(packets[0].orig_len, 1000);
+                assert_eq!(packets[0].link_type, LinkType::Ethernet);
+            }
+        }
+    }
+
+    #[test]
+    fn pcap_errors_name_the_byte_offset() {
+        let data = [0u8; 20];
+        let bytes = pcap_bytes(false, false, 1, &[(1, 0, &data, 20), (2, 0, &data, 20)]);
+        let err = read_capture(&bytes[..10]).unwrap_err();
+        assert_eq!(err.offset, 0);
+        assert!(err.message.contains("file header truncated"), "{err}");
+        // The second record starts at 24 + 16 + 20 = 60.
+        let err = read_capture(&bytes[..70]).unwrap_err();
+        assert_eq!(err.offset, 60);
+        assert_eq!(
+            err.to_string(),
+            "at byte offset 60: packet 2 record header truncated: needs 16 bytes, 10 left"
+        );
+        let err = read_capture(&bytes[..bytes.len() - 1]).unwrap_err();
+        assert_eq!(err.offset, 60);
+        assert!(err.message.contains("holds 20 bytes, 19 left"), "{err}");
+        let err = read_capture(b"GIF89a").unwrap_err();
+        assert_eq!(err.offset, 0);
+        assert!(err.message.contains("`47 49 46 38`"), "{err}");
+        let wifi = pcap_bytes(false, false, 105, &[]);
+        let err = read_capture(&wifi).unwrap_err();
+        assert_eq!(err.offset, 20);
+        assert!(err.message.contains("link type 105"), "{err}");
+    }
+
+    #[test]
+    fn raw_ip_loopback_and_cooked_captures_become_ethernet() {
+        let ipv4 = [
+            0x45u8, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        let mut ipv6 = vec![0x60u8, 0, 0, 0];
+        ipv6.extend([0; 36]);
+
+        let raw = pcap_bytes(true, false, 101, &[(0, 0, &ipv4, 20), (0, 0, &ipv6, 40)]);
+        let packets = read_capture(&raw).unwrap();
+        assert_eq!(&packets[0].data[12..14], &[0x08, 0x00]);
+        assert_eq!(&packets[0].data[14..], &ipv4);
+        assert_eq!(packets[0].orig_len, 34);
+        assert_eq!(packets[0].link_type, LinkType::RawIp);
+        assert_eq!(&packets[1].data[12..14], &[0x86, 0xdd]);
+
+        let mut null = 2u32.to_le_bytes().to_vec();
+        null.extend(ipv4);
+        let packets = read_capture(&pcap_bytes(false, false, 0, &[(0, 0, &null, 24)])).unwrap();
+        assert_eq!(
+            &packets[0].data[12..],
+            &{
+                let mut v = vec![0x08, 0x00];
+                v.extend(ipv4);
+                v
+            }[..]
+        );
+        assert_eq!(packets[0].orig_len, 34);
+
+        // SLL: broadcast (1), ARPHRD_ETHER, 6-byte address, protocol IPv4.
+        let mut sll = vec![0, 1, 0, 1, 0, 6, 2, 0, 0, 0, 0, 7, 0, 0, 8, 0];
+        sll.extend(ipv4);
+        let packets = read_capture(&pcap_bytes(false, false, 113, &[(0, 0, &sll, 36)])).unwrap();
+        assert_eq!(
+            &packets[0].data[..14],
+            &[255, 255, 255, 255, 255, 255, 2, 0, 0, 0, 0, 7, 8, 0]
+        );
+        assert_eq!(packets[0].data.len(), 34);
+        assert_eq!(packets[0].ifindex, None);
+
+        // SLL2: protocol IPv6, ifindex 3, ARPHRD_ETHER, to us (0), 6-byte address.
+        let mut sll2 = vec![
+            0x86, 0xdd, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 2, 0, 0, 0, 0, 8, 0, 0,
+        ];
+        sll2.extend(&ipv6);
+        let packets = read_capture(&pcap_bytes(false, true, 276, &[(0, 0, &sll2, 60)])).unwrap();
+        assert_eq!(
+            &packets[0].data[..14],
+            &[0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 8, 0x86, 0xdd]
+        );
+        assert_eq!(packets[0].ifindex, Some(3));
+        assert_eq!(packets[0].orig_len, 54);
+        assert_eq!(packets[0].link_type, LinkType::LinuxSll2);
+
+        // SLL carrying 802.2 LLC has no EtherType: an error at the record.
+        let mut llc = sll.clone();
+        llc[14..16].copy_from_slice(&[0, 4]);
+        let err = read_capture(&pcap_bytes(false, false, 113, &[(0, 0, &llc, 36)])).unwrap_err();
+        assert_eq!(err.offset, 24);
+        assert!(err.message.contains("0x0004"), "{err}");
+    }
+
+    /// A pcapng block laid out byte by byte.
+    fn block(big_endian: bool, kind: u32, body: &[u8]) -> Vec<u8> {
+        let u32b = |v: u32| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let mut padded = body.to_vec();
+        padded.resize(body.len().div_ceil(4) * 4, 0);
+        let len = 12 + padded.len() as u32;
+        let mut out = u32b(kind).to_vec();
+        out.extend(u32b(len));
+        out.extend(padded);
+        out.extend(u32b(len));
+        out
+    }
+
+    fn pcapng_bytes(
+        big_endian: bool,
+        tsresol: Option<u8>,
+        link: u16,
+        timestamp: u64,
+        data: &[u8],
+    ) -> Vec<u8> {
+        let u32b = |v: u32| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let u16b = |v: u16| {
+            if big_endian {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            }
+        };
+        let mut shb = u32b(0x1a2b_3c4d).to_vec();
+        shb.extend(u16b(1));
+        shb.extend(u16b(0));
+        shb.extend([0xff; 8]); // section length unknown
+        let mut idb = u16b(link).to_vec();
+        idb.extend(u16b(0));
+        idb.extend(u32b(0));
+        if let Some(resol) = tsresol {
+            idb.extend(u16b(9));
+            idb.extend(u16b(1));
+            idb.extend([resol, 0, 0, 0]);
+            idb.extend([0, 0, 0, 0]); // opt_endofopt
+        }
+        let mut epb = u32b(0).to_vec();
+        epb.extend(u32b((timestamp >> 32) as u32));
+        epb.extend(u32b(timestamp as u32));
+        epb.extend(u32b(data.len() as u32));
+        epb.extend(u32b(data.len() as u32 + 100));
+        epb.extend(data);
+        let mut out = block(big_endian, 0x0a0d_0d0a, &shb);
+        out.extend(block(big_endian, 1, &idb));
+        out.extend(block(big_endian, 6, &epb));
+        out
+    }
+
+    #[test]
+    fn pcapng_in_both_byte_orders_with_timestamp_resolutions() {
+        let data: Vec<u8> = (0..30).collect();
+        for big_endian in [false, true] {
+            for (resol, raw, want_ns) in [
+                (None, 1_500_000u64, 1_500_000_000u64), // default: microseconds
+                (Some(9), 42, 42),
+                (Some(3), 2, 2_000_000),
+                (Some(0x80 | 10), 1024, 1_000_000_000), // 2^-10 s units
+            ] {
+                let bytes = pcapng_bytes(big_endian, resol, 1, raw, &data);
+                assert_eq!(detect_format(&bytes), Some(CaptureFormat::PcapNg));
+                let packets = read_capture(&bytes).unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(packets.len(), 1);
+                assert_eq!(packets[0].timestamp_ns, want_ns, "{resol:?}");
+                assert_eq!(packets[0].data, data);
+                assert_eq!(packets[0].orig_len, 130);
+            }
+        }
+    }
+
+    #[test]
+    fn pcapng_errors_name_the_byte_offset() {
+        let data = [0u8; 30];
+        let bytes = pcapng_bytes(false, None, 1, 0, &data);
+        let epb_offset = 28 + 20;
+        let err = read_capture(&bytes[..bytes.len() - 3]).unwrap_err();
+        assert_eq!(err.offset, epb_offset, "{err}");
+        let mut unknown_if = bytes.clone();
+        unknown_if[epb_offset + 8] = 4; // interface 4 of 1
+        let err = read_capture(&unknown_if).unwrap_err();
+        assert_eq!(err.offset, epb_offset);
+        assert!(err.message.contains("interface 4"), "{err}");
+        let mut bad_trailer = bytes.clone();
+        let last = bad_trailer.len() - 4;
+        bad_trailer[last] ^= 0x40;
+        let err = read_capture(&bad_trailer).unwrap_err();
+        assert_eq!(err.offset, epb_offset);
+        let sll2 = pcapng_bytes(true, None, 276, 0, &data[..10]);
+        let err = read_capture(&sll2).unwrap_err();
+        assert!(err.message.contains("needs 20 bytes"), "{err}");
+    }
+
+    #[test]
+    fn pcapng_round_trip() {
+        let bytes = write_pcapng(&frames()).unwrap();
+        assert_eq!(read_capture(&bytes).unwrap(), frames());
+    }
+}
