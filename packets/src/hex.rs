@@ -20,6 +20,10 @@
 
 use core::fmt;
 
+/// The longest packet an od `*` line may expand to (256 KiB, above any
+/// jumbo frame), so a bogus offset cannot exhaust memory.
+pub const MAX_PACKET_LEN: usize = 256 * 1024;
+
 /// Which text format a dump was read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HexFormat {
@@ -321,6 +325,15 @@ fn parse_offset_dump(text: &str, format: HexFormat) -> Result<Vec<Vec<u8>>, HexE
             repeat_pending = None;
         }
         if let Some(pattern) = repeat_pending.take() {
+            if offset > MAX_PACKET_LEN {
+                return Err(error(
+                    line,
+                    offset_col,
+                    format!(
+                        "offset 0x{offset:x} after `*` would make a packet longer than {MAX_PACKET_LEN} bytes"
+                    ),
+                ));
+            }
             if pattern.is_empty() || offset < current.len() {
                 return Err(error(
                     line,
@@ -747,6 +760,14 @@ mod tests {
         let text = "00000000: 4500 003c\nhello there\n";
         let err = parse_hex_dump(text).unwrap_err();
         assert_eq!((err.line, err.column), (2, 1), "{err}");
+    }
+
+    #[test]
+    fn repeat_to_a_huge_offset_is_an_error() {
+        let text = "000000 00 01\n*\nffffffffffff\n";
+        let err = parse_hex_dump(text).unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1), "{err}");
+        assert!(err.message.contains("longer than 262144 bytes"), "{err}");
     }
 
     #[test]
