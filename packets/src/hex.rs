@@ -20,12 +20,15 @@
 
 use core::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// The longest packet an od `*` line may expand to (256 KiB, above any
 /// jumbo frame), so a bogus offset cannot exhaust memory.
 pub const MAX_PACKET_LEN: usize = 256 * 1024;
 
 /// Which text format a dump was read as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HexFormat {
     /// Hex digits with optional separators (spaces, newlines, commas, colons)
     /// and `0x` / `\x` prefixes; always one packet.

@@ -253,6 +253,10 @@ proptest! {
             prop_assert_eq!(b.timestamp_ns, want_ts);
         }
         let pcapng = write_pcapng(&packets).unwrap();
-        prop_assert_eq!(read_capture(&pcapng).unwrap(), packets);
+        let back = read_capture(&pcapng).unwrap();
+        prop_assert_eq!(&back, &packets);
+        // Packets cross to a web worker as JSON.
+        let json = serde_json::to_string(&back).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Vec<CapturedPacket>>(&json).unwrap(), packets);
     }
 }

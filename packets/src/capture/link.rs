@@ -16,8 +16,11 @@
 
 use core::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// A capture's link-layer header type (LINKTYPE_* numbers from the pcap spec).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LinkType {
     /// 1: Ethernet II (and 802.3).
     Ethernet,

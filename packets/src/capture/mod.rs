@@ -13,10 +13,13 @@ mod pcapng;
 
 use core::fmt;
 
+use serde::{Deserialize, Serialize};
+
 pub use link::LinkType;
 
-/// One packet from a capture, as an Ethernet frame.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One packet from a capture, as an Ethernet frame (serialisable, e.g. to
+/// hand a capture to a web worker).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapturedPacket {
     /// Capture time, nanoseconds since the Unix epoch.
     pub timestamp_ns: u64,
