@@ -115,6 +115,78 @@ pub fn dissect(bytes: &[u8]) -> Vec<Field> {
     d.fields
 }
 
+/// A field whose value differs between two frames (e.g. a packet before and
+/// after a program rewrote it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// The field in the first frame; `None` if only the second has it.
+    pub before: Option<Field>,
+    /// The field in the second frame; `None` if only the first has it.
+    pub after: Option<Field>,
+}
+
+impl fmt::Display for FieldChange {
+    /// `IPv4 Destination address: 10.0.0.2 -> 10.0.0.5`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.before, &self.after) {
+            (Some(b), Some(a)) => write!(
+                f,
+                "{} {}: {} -> {}",
+                a.layer, a.name, b.value_text, a.value_text
+            ),
+            (Some(b), None) => write!(f, "{} {}: {} -> (gone)", b.layer, b.name, b.value_text),
+            (None, Some(a)) => write!(f, "{} {}: (new) {}", a.layer, a.name, a.value_text),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// The fields whose values differ between two frames. Fields are paired by
+/// layer, name and occurrence rather than by offset, so a frame whose headers
+/// moved (after `bpf_xdp_adjust_head`, say) still pairs its fields; fields
+/// present in only one frame are reported too. In the second frame's order,
+/// then the fields only the first frame had.
+pub fn diff(before: &[u8], after: &[u8]) -> Vec<FieldChange> {
+    fn keyed(fields: Vec<Field>) -> Vec<((Layer, &'static str, usize), Field)> {
+        let mut seen: Vec<(Layer, &'static str)> = Vec::new();
+        fields
+            .into_iter()
+            .map(|f| {
+                let nth = seen
+                    .iter()
+                    .filter(|(l, n)| *l == f.layer && *n == f.name)
+                    .count();
+                seen.push((f.layer, f.name));
+                ((f.layer, f.name, nth), f)
+            })
+            .collect()
+    }
+    let mut old = keyed(dissect(before));
+    let mut changes = Vec::new();
+    for (key, field) in keyed(dissect(after)) {
+        match old.iter().position(|(k, _)| *k == key) {
+            Some(i) => {
+                let (_, previous) = old.remove(i);
+                if previous.value_text != field.value_text {
+                    changes.push(FieldChange {
+                        before: Some(previous),
+                        after: Some(field),
+                    });
+                }
+            }
+            None => changes.push(FieldChange {
+                before: None,
+                after: Some(field),
+            }),
+        }
+    }
+    changes.extend(old.into_iter().map(|(_, f)| FieldChange {
+        before: Some(f),
+        after: None,
+    }));
+    changes
+}
+
 /// The addresses that enter a transport checksum's pseudo header.
 #[derive(Clone, Copy)]
 enum PseudoHeader {
@@ -1004,6 +1076,47 @@ mod tests {
         assert_eq!(
             fields.last().unwrap().value_text,
             "Source address needs 4 bytes, 2 left"
+        );
+    }
+
+    #[test]
+    fn diff_names_rewritten_fields() {
+        let before = PacketSpec::default().to_bytes().unwrap();
+        let mut spec = PacketSpec::default();
+        if let Network::Ipv4(ip) = &mut spec.network {
+            ip.dst = std::net::Ipv4Addr::new(10, 0, 0, 5);
+        }
+        let after = spec.to_bytes().unwrap();
+        let changes: Vec<String> = diff(&before, &after)
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                "IPv4 Header checksum: 0x26ca (correct) -> 0x26c7 (correct)",
+                "IPv4 Destination address: 10.0.0.2 -> 10.0.0.5",
+                "UDP Checksum: 0x7791 (correct) -> 0x778e (correct)",
+            ]
+        );
+        assert!(diff(&before, &before).is_empty());
+
+        // VLAN-tag it: the IP fields move by 4 bytes but pair by name, not offset.
+        let tagged = PacketSpec {
+            vlan: Some(VlanSpec::default()),
+            ..PacketSpec::default()
+        }
+        .to_bytes()
+        .unwrap();
+        let changes = diff(&before, &tagged);
+        let text: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
+        assert_eq!(
+            text,
+            [
+                "Ethernet EtherType: 0x0800 (IPv4) -> 0x8100 (802.1Q VLAN)",
+                "802.1Q TCI: (new) PCP 0, DEI 0, VID 0",
+                "802.1Q EtherType: (new) 0x0800 (IPv4)",
+            ]
         );
     }
 
