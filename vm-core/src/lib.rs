@@ -16,6 +16,7 @@ extern crate std;
 
 pub mod asm;
 pub mod ctx;
+pub mod disasm;
 pub mod elf;
 pub mod helpers;
 pub mod interp;

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use vm_core::asm::{assemble, assemble_with, detect_syntax, Syntax};
+use vm_core::disasm::disassemble;
 use vm_core::isa::{encode, RawInsn};
 
 fn suite_dir() -> Option<PathBuf> {
@@ -83,6 +84,14 @@ fn every_conformance_program_assembles() {
             }
         };
         checked += 1;
+        for syntax in [Syntax::PseudoC, Syntax::Mnemonic] {
+            let text = disassemble(&prog, syntax);
+            match assemble_with(&text, syntax) {
+                Ok(again) if again.insns == prog.insns => {}
+                Ok(_) => failures.push(format!("{name}: {syntax:?} round trip differs\n{text}")),
+                Err(e) => failures.push(format!("{name}: {syntax:?} round trip: {e}\n{text}")),
+            }
+        }
         if let Some(raw) = section(&text, "raw") {
             let words: Vec<u64> = raw
                 .lines()
@@ -106,5 +115,4 @@ fn every_conformance_program_assembles() {
         assert!(checked >= 300, "only {checked} programs");
         assert!(raw_checked >= 1);
     }
-    let _ = assemble_with;
 }

@@ -219,7 +219,6 @@ pub(crate) const HELPER_NAMES: [&str; 211] = [
 ];
 
 /// The kernel name of helper `id` (`bpf_map_lookup_elem`), if the kernel defines it.
-#[allow(dead_code)] // the disassembler, landing next, prints names with it
 pub(crate) fn helper_name(id: i32) -> Option<alloc::string::String> {
     let id = u32::try_from(id).ok()?;
     if let Some(p) = crate::helpers::proto_by_id(id) {

@@ -16,7 +16,7 @@ use crate::isa::{
 };
 
 /// ALU operation names, without the `32`/`64` suffix.
-const ALU_OPS: [(&str, AluOp); 14] = [
+pub(crate) const ALU_OPS: [(&str, AluOp); 14] = [
     ("add", AluOp::Add),
     ("sub", AluOp::Sub),
     ("mul", AluOp::Mul),
@@ -34,7 +34,7 @@ const ALU_OPS: [(&str, AluOp); 14] = [
 ];
 
 /// Jump condition names, without the `32` suffix.
-const JMP_CONDS: [(&str, JmpCond); 11] = [
+pub(crate) const JMP_CONDS: [(&str, JmpCond); 11] = [
     ("jeq", JmpCond::Eq),
     ("jgt", JmpCond::Gt),
     ("jge", JmpCond::Ge),
@@ -415,6 +415,7 @@ fn call(b: &mut Builder, c: &mut Cursor<'_>, line: u32, callx: bool) -> Result<(
     }
     c.eat_ident("helper");
     if c.eat_ident("kfunc") || c.eat_ident("runtime") {
+        c.eat("#");
         let id = c.imm32("a kfunc BTF id")?;
         b.emit(Insn::Call(CallTarget::Kfunc(id)), line);
         return Ok(());

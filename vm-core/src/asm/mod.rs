@@ -23,9 +23,11 @@ mod builder;
 mod cursor;
 pub(crate) mod helper_names;
 mod lexer;
-mod mnemonic;
-mod pseudo_c;
+pub(crate) mod mnemonic;
+pub(crate) mod pseudo_c;
 mod refs;
+
+pub(crate) use cursor::parse_reg;
 
 use alloc::string::String;
 use core::fmt;
@@ -137,7 +139,19 @@ pub fn detect_syntax(src: &str) -> Syntax {
         let Some(first) = toks.first() else { continue };
         match first.tok {
             lexer::Tok::Ident(s) if s.starts_with('.') => continue,
-            lexer::Tok::Ident("exit") | lexer::Tok::Ident("call") => continue,
+            // `call local f`, `call kfunc 5`: mnemonic; `call 1`, `exit`: either.
+            lexer::Tok::Ident("call") => {
+                match (toks.get(1).map(|t| t.tok), toks.get(2).map(|t| t.tok)) {
+                    (Some(lexer::Tok::Ident("kfunc")), Some(lexer::Tok::Punct("#"))) => {
+                        return Syntax::PseudoC
+                    }
+                    (Some(lexer::Tok::Ident("local" | "kfunc" | "runtime" | "helper")), _) => {
+                        return Syntax::Mnemonic
+                    }
+                    _ => continue,
+                }
+            }
+            lexer::Tok::Ident("exit") => continue,
             lexer::Tok::Ident(s) if mnemonic::is_mnemonic(s) => {
                 // `lock *(...)` is pseudo-C; `lock add [...]` is mnemonic.
                 if s == "lock" && matches!(toks.get(1).map(|t| t.tok), Some(lexer::Tok::Punct("*")))
