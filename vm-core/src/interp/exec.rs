@@ -130,6 +130,8 @@ pub struct Vm {
     config: VmConfig,
     executed: u64,
     state: State,
+    /// The deepest call depth reached: [`Vm::reset`] zeroes only those frames.
+    max_depth: usize,
 }
 
 impl Vm {
@@ -159,7 +161,32 @@ impl Vm {
             },
             executed: 0,
             state: State::Running,
+            max_depth: 0,
         }
+    }
+
+    /// Makes the run start over at instruction 0 with the same memory: registers
+    /// zero except `r10`, the stack zeroed, the budget full. A host that runs a
+    /// program over many inputs reuses one `Vm` this way instead of mapping
+    /// its regions again; change the inputs through [`Vm::memory_mut`].
+    pub fn reset(&mut self) {
+        self.regs = [0; 16];
+        self.regs[10] = self.stack_top;
+        self.pc = 0;
+        self.frames.clear();
+        self.executed = 0;
+        self.state = State::Running;
+        let used = STACK_SIZE * (self.max_depth + 1);
+        self.max_depth = 0;
+        let lo = self.frame_lo(0);
+        if let Some(stack) = self.mem.region_mut(self.stack) {
+            let data = stack.data_mut();
+            let start = data.len().saturating_sub(used);
+            if let Some(live) = data.get_mut(start..) {
+                live.fill(0);
+            }
+        }
+        self.mem.set_accessible_from(self.stack, lo);
     }
 
     /// Index of the next instruction to run.
@@ -314,6 +341,7 @@ impl Vm {
             callback,
         });
         let depth = self.frames.len();
+        self.max_depth = self.max_depth.max(depth);
         regs[10] = self.stack_top - (depth * STACK_SIZE) as u64;
         let lo = self.frame_lo(depth);
         self.mem.set_accessible_from(self.stack, lo);
@@ -1151,6 +1179,55 @@ mod tests {
             [0, 1, 2, 1, 2, 1, 2, 3]
         );
         assert_eq!(t.steps[1].changed_regs().collect::<Vec<_>>(), [(0, 0, 1)]);
+    }
+
+    #[test]
+    fn reset_starts_over_with_a_clean_stack() {
+        // r0 = *(u64 *)(r10 - 8); *(u64 *)(r10 - 8) = 5; call f; exit   f: *(u64 *)(r10 - 8) = 6; exit
+        let insns = [
+            Insn::Load {
+                size: Size::DW,
+                sign_extend: false,
+                dst: Reg::R0,
+                src: Reg::R10,
+                off: -8,
+            },
+            Insn::Store {
+                size: Size::DW,
+                dst: Reg::R10,
+                off: -8,
+                src: Operand::Imm(5),
+            },
+            Insn::Call(CallTarget::Local(1)),
+            Insn::Exit,
+            Insn::Store {
+                size: Size::DW,
+                dst: Reg::R10,
+                off: -8,
+                src: Operand::Imm(6),
+            },
+            Insn::Exit,
+        ];
+        let mut v = vm(&insns);
+        let env = &mut crate::interp::NoHelpers;
+        assert_eq!(v.run(env), Ok(0));
+        v.reset();
+        assert_eq!(v.run(env), Ok(0));
+        assert!(v
+            .memory()
+            .region(v.stack_region())
+            .unwrap()
+            .data()
+            .contains(&6));
+        v.reset();
+        assert!(v
+            .memory()
+            .region(v.stack_region())
+            .unwrap()
+            .data()
+            .iter()
+            .all(|b| *b == 0));
+        assert_eq!(v.executed(), 0);
     }
 
     #[test]
