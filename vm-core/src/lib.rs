@@ -15,6 +15,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod asm;
+pub mod conformance;
 pub mod ctx;
 pub mod disasm;
 pub mod elf;
