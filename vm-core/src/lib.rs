@@ -24,5 +24,6 @@ pub mod interp;
 pub mod isa;
 pub mod maps;
 pub mod program;
+pub mod verifier;
 
 pub use program::{LineInfo, MapDef, MapType, Program, ProgramType, SourceMap};
