@@ -225,8 +225,9 @@ fn tracepoint_with_ring_buffer() {
             _ => None,
         })
         .collect();
-    // ringbuf_reserve, get_current_pid_tgid, get_current_uid_gid, get_current_comm, ringbuf_submit
-    assert_eq!(helpers, [131, 14, 15, 16, 132]);
+    // ringbuf_reserve, get_current_pid_tgid, get_current_uid_gid, get_current_comm,
+    // trace_printk, ringbuf_submit
+    assert_eq!(helpers, [131, 14, 15, 16, 6, 132]);
 }
 
 #[test]
@@ -241,7 +242,7 @@ fn subprograms_are_appended_and_calls_relocated() {
     // sum_bytes is called first, so it is appended first.
     assert_eq!(
         names,
-        [(0, "xdp_sum"), (6, "sum_bytes"), (18, "verdict_for")]
+        [(0, "xdp_sum"), (11, "sum_bytes"), (23, "verdict_for")]
     );
     let calls: Vec<i64> = prog
         .insns
@@ -250,25 +251,42 @@ fn subprograms_are_appended_and_calls_relocated() {
         .filter(|(_, i)| matches!(i, Insn::Call(CallTarget::Local(_))))
         .filter_map(|(pc, i)| i.branch_target(pc))
         .collect();
-    assert_eq!(calls, [6, 18]);
+    assert_eq!(calls, [11, 23]);
     // The bounded loop survives as a backward jump inside sum_bytes.
-    let back = prog.insns[6..18]
+    let back = prog.insns[11..23]
         .iter()
         .any(|i| matches!(i, Insn::Jump { off, .. } if *off < 0));
     assert!(back, "loop");
-    // scale lives in .data, read through a map-value lddw.
-    let data = prog.map_by_name(".data").unwrap();
-    assert_eq!(data.1.initial_value.as_deref(), Some(&[3, 0, 0, 0][..]));
-    assert!(matches!(
-        prog.insns[18],
-        Insn::LdImm64 {
-            kind: LdImm64Kind::MapValue,
-            imm: 0,
-            next_imm: 0,
-            ..
-        }
-    ));
-    assert_eq!(prog.c_line(13).unwrap().text.trim(), "sum += p[i];");
+    // scale lives in .data, read through a map-value lddw; the static
+    // globals runs and last_sum in .bss through the section symbol + offset.
+    let (data, def) = prog.map_by_name(".data").unwrap();
+    assert_eq!(def.initial_value.as_deref(), Some(&[3, 0, 0, 0][..]));
+    let (bss, def) = prog.map_by_name(".bss").unwrap();
+    assert_eq!(def.value_size, 12);
+    let value_refs: Vec<(usize, i32, i32)> = prog
+        .insns
+        .iter()
+        .enumerate()
+        .filter_map(|(pc, i)| match *i {
+            Insn::LdImm64 {
+                kind: LdImm64Kind::MapValue,
+                imm,
+                next_imm,
+                ..
+            } => Some((pc, imm, next_imm)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        value_refs,
+        [
+            (2, bss as i32, 0),
+            (23, bss as i32, 8),
+            (26, data as i32, 0)
+        ]
+    );
+    assert_eq!(prog.c_line(18).unwrap().text.trim(), "sum += p[i];");
+    assert_eq!(prog.c_line(23).unwrap().text.trim(), "last_sum = sum;");
 }
 
 #[test]
@@ -342,8 +360,8 @@ fn find_rel(bytes: &[u8], offset: u64, r_type: u32) -> usize {
 #[test]
 fn unsupported_relocation_names_section_offset_and_kind() {
     let mut bytes = fixture("subprog_loop.o");
-    // The call at xdp+0x20 is relocated with R_BPF_64_32; make it R_BPF_64_ABS32.
-    let at = find_rel(&bytes, 0x20, 10);
+    // The call at xdp+0x48 is relocated with R_BPF_64_32; make it R_BPF_64_ABS32.
+    let at = find_rel(&bytes, 0x48, 10);
     bytes[at + 8] = 3;
     let obj = ElfObject::parse(&bytes).unwrap();
     let err = obj.load_by_name("xdp_sum").unwrap_err();
@@ -353,11 +371,11 @@ fn unsupported_relocation_names_section_offset_and_kind() {
     );
     assert_eq!(
         (err.section.as_deref(), err.offset),
-        (Some("xdp"), Some(0x20))
+        (Some("xdp"), Some(0x48))
     );
     let text = err.to_string();
     assert!(
-        text.contains("R_BPF_64_ABS32") && text.contains("section xdp, offset 0x20"),
+        text.contains("R_BPF_64_ABS32") && text.contains("section xdp, offset 0x48"),
         "{text}"
     );
 }

@@ -1,4 +1,5 @@
-// Tracepoint program: reports every execve as an event in a ring buffer.
+// Tracepoint program: reports every execve as an event in a ring buffer and
+// in the trace log (bpf_printk's format string lives in .rodata.str1.1).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -23,6 +24,7 @@ int trace_execve(void *ctx)
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_printk("execve by %d", e->pid);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

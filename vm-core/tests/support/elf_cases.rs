@@ -173,6 +173,7 @@ pub const RUN_CASES: [RunCase; 3] = [
                 XDP_DROP,
             ),
         ],
-        after: &[],
+        // static runs (u64 at 0) and last_sum (u32 at 8) in .bss.
+        after: &[(".bss", &[0, 0, 0, 0], &[4, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0])],
     },
 ];
