@@ -1,5 +1,36 @@
 //! `bpfplay`: the playground's VM on the command line.
-fn main() {
-    eprintln!("bpfplay: no subcommands yet");
-    std::process::exit(2);
+//!
+//! One module per subcommand; each parses its own arguments (a clap `Args`
+//! struct) and returns the process exit code.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod asm;
+mod disasm;
+mod input;
+
+/// The eBPF playground's VM on the command line.
+#[derive(Parser)]
+#[command(name = "bpfplay", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Assemble source (pseudo-C or mnemonic) into bytecode.
+    Asm(asm::AsmArgs),
+    /// Disassemble bytecode (raw, hex text or a clang BPF object) into source.
+    Disasm(disasm::DisasmArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Asm(args) => asm::run(&args),
+        Command::Disasm(args) => disasm::run(&args),
+    }
 }

@@ -1,0 +1,73 @@
+//! What several subcommands share: reading `FILE` or `-` (standard input),
+//! naming it in messages, and the `--syntax` option.
+
+use std::io::Read;
+use std::path::Path;
+
+use clap::ValueEnum;
+use vm_core::asm::Syntax;
+
+/// The contents of `path`, or of standard input for `-`.
+pub fn read(path: &Path) -> Result<Vec<u8>, String> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("<stdin>: {e}"))?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// How messages name the input: the path, or `<stdin>`.
+pub fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// `--syntax pseudo-c|mnemonic`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SyntaxArg {
+    /// `r1 = *(u32 *)(r2 + 4)`: what llvm-objdump and the kernel log print.
+    PseudoC,
+    /// `ldxw %r1, [%r2+4]`: the uBPF/rbpf syntax of the conformance suite.
+    Mnemonic,
+}
+
+impl From<SyntaxArg> for Syntax {
+    fn from(s: SyntaxArg) -> Syntax {
+        match s {
+            SyntaxArg::PseudoC => Syntax::PseudoC,
+            SyntaxArg::Mnemonic => Syntax::Mnemonic,
+        }
+    }
+}
+
+/// Lower-case base16 of `bytes`.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Bytes from base16 text; white space is ignored, an optional `0x` prefix too.
+/// `None` when the text is not base16.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text
+        .split_whitespace()
+        .map(|w| w.strip_prefix("0x").unwrap_or(w))
+        .flat_map(|w| w.bytes())
+        .collect();
+    if digits.is_empty() || digits.len() % 2 != 0 {
+        return None;
+    }
+    digits
+        .chunks_exact(2)
+        .map(|pair| {
+            let s = std::str::from_utf8(pair).ok()?;
+            u8::from_str_radix(s, 16).ok()
+        })
+        .collect()
+}
