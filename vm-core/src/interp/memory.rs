@@ -338,10 +338,22 @@ impl Memory {
     /// Reads `N` bytes at `addr`.
     #[inline(always)]
     pub fn load<const N: usize>(&mut self, addr: u64) -> Result<[u8; N], MemoryFault> {
-        let (idx, off) = self.check(addr, N, AccessKind::Read)?;
+        // Fast path: the region of the previous access, one range check.
+        if let Some(r) = self.regions.get(self.last) {
+            if let Some(off) = r.offset_of(addr, N) {
+                if let Some(bytes) = r.data.get(off..).and_then(|s| s.first_chunk::<N>()) {
+                    return Ok(*bytes);
+                }
+            }
+        }
+        let (idx, off) = self.check_slow(addr, N, AccessKind::Read)?;
         let mut out = [0u8; N];
-        if let Some(src) = self.regions.get(idx).and_then(|r| r.data.get(off..off + N)) {
-            out.copy_from_slice(src);
+        if let Some(src) = self
+            .regions
+            .get(idx)
+            .and_then(|r| r.data.get(off..)?.first_chunk::<N>())
+        {
+            out = *src;
         }
         Ok(out)
     }
@@ -349,13 +361,24 @@ impl Memory {
     /// Writes `N` bytes at `addr`.
     #[inline(always)]
     pub fn store<const N: usize>(&mut self, addr: u64, bytes: [u8; N]) -> Result<(), MemoryFault> {
-        let (idx, off) = self.check(addr, N, AccessKind::Write)?;
+        if let Some(r) = self.regions.get_mut(self.last) {
+            if r.writable {
+                if let Some(off) = r.offset_of(addr, N) {
+                    if let Some(dst) = r.data.get_mut(off..).and_then(|s| s.first_chunk_mut::<N>())
+                    {
+                        *dst = bytes;
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let (idx, off) = self.check_slow(addr, N, AccessKind::Write)?;
         if let Some(dst) = self
             .regions
             .get_mut(idx)
-            .and_then(|r| r.data.get_mut(off..off + N))
+            .and_then(|r| r.data.get_mut(off..)?.first_chunk_mut::<N>())
         {
-            dst.copy_from_slice(&bytes);
+            *dst = bytes;
         }
         Ok(())
     }
