@@ -319,8 +319,7 @@ pub(crate) fn scalar_alu(op: AluOp, width: Width, dst: &RegState, src: &RegState
         out.sync_bounds();
     } else {
         let Some(r32) = scalar_op(op, Range::of(dst, 32), Range::of(src, 32), 32) else {
-            out.mark_unknown();
-            out.truncate(4);
+            // As the kernel does, an operation it does not track leaves all 64 bits unknown.
             return out;
         };
         out.s32_min = r32.smin as i32;

@@ -135,6 +135,8 @@ fn refine(a: &mut RegState, b: &mut RegState, cond: JmpCond, w: Width, taken: bo
                 Width::W64 => !b.var_off.value,
                 Width::W32 => !(b.var_off.value & 0xffff_ffff),
             };
+            // As the kernel does: forget the ranges before narrowing the tnum.
+            a.mark_unbounded();
             a.var_off = a.var_off.and(Tnum::constant(m));
         }
         return sync(a, b);
@@ -167,6 +169,7 @@ fn refine(a: &mut RegState, b: &mut RegState, cond: JmpCond, w: Width, taken: bo
             }
             JmpCond::Set => {
                 if b.var_off.is_const() && b.var_off.value.is_power_of_two() {
+                    a.mark_unbounded();
                     a.var_off = a.var_off.or(b.var_off);
                 }
             }
@@ -226,6 +229,7 @@ fn refine(a: &mut RegState, b: &mut RegState, cond: JmpCond, w: Width, taken: bo
             JmpCond::Set => {
                 let bs = b.var_off.subreg();
                 if bs.is_const() && bs.value.is_power_of_two() {
+                    a.mark_unbounded();
                     a.var_off = a.var_off.or(bs);
                 }
             }

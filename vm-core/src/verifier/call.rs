@@ -113,6 +113,7 @@ impl Verifier<'_> {
         let mut alloc_size: u64 = 0;
         let mut release: Option<u32> = None;
         let mut callback: Option<usize> = None;
+        let mut const_key: Option<u64> = None;
         let args_before: [RegState; 6] = {
             let f = self.cur.cur();
             [
@@ -149,6 +150,9 @@ impl Verifier<'_> {
                     } else {
                         m.value_size
                     } as u64;
+                    if *arg == ArgType::PtrToMapKey {
+                        const_key = self.constant_stack_key(&v, size);
+                    }
                     self.check_helper_mem(
                         regno,
                         v,
@@ -310,6 +314,20 @@ impl Verifier<'_> {
             },
         );
         self.finish_helper_call_on(&mut st, &proto, map, alloc_size, release);
+        // An array lookup with a constant key inside the array cannot fail.
+        if let (RetType::PtrToMapValueOrNull, Some(k), Some(m)) = (
+            proto.ret,
+            const_key,
+            map.and_then(|m| self.prog.map(m as usize)),
+        ) {
+            if matches!(m.map_type, MapType::Array | MapType::PercpuArray)
+                && k < m.max_entries as u64
+            {
+                let r0 = &mut st.cur_mut().regs[0];
+                r0.maybe_null = false;
+                r0.id = 0;
+            }
+        }
         self.cur = st;
         for r in 0..=5u8 {
             if let Some(reg) = Reg::new(r) {
@@ -450,6 +468,31 @@ impl Verifier<'_> {
             alloc::string::String::new()
         };
         format!("{} {}\n", prefix, snap.text(self.prog))
+    }
+
+    /// The value of a map key on the stack when every byte of it is known.
+    fn constant_stack_key(&self, ptr: &RegState, size: u64) -> Option<u64> {
+        if ptr.ty != RegType::PtrToStack || !ptr.var_off.is_const() || size == 0 || size > 8 {
+            return None;
+        }
+        let off = ptr.off as i64 + ptr.var_off.value as i64;
+        let frame = self.cur.frames.get(ptr.frameno as usize)?;
+        let slot = frame.stack.slot(off as i32)?;
+        if slot.is_spill()
+            && slot.spilled.is_const()
+            && off % 8 == 0
+            && slot.spill_size() as u64 >= size
+        {
+            let v = slot.spilled.var_off.value;
+            return Some(if size == 8 {
+                v
+            } else {
+                v & ((1u64 << (size * 8)) - 1)
+            });
+        }
+        let all_zero = (0..size as i64)
+            .all(|i| frame.stack.byte((off + i) as i32) == super::stack::SlotType::Zero);
+        all_zero.then_some(0)
     }
 
     pub(crate) fn check_exit(&mut self) -> Result<Flow, Reject> {

@@ -264,6 +264,8 @@ impl<'a> Verifier<'a> {
             }
             keep.push(si);
         }
+        let compared = keep.len() as u32;
+        self.stats.max_states_per_insn = self.stats.max_states_per_insn.max(compared);
         self.explored[idx] = keep;
         if looping {
             return Err(self.reject(
@@ -291,10 +293,6 @@ impl<'a> Verifier<'a> {
         self.stats.total_states += 1;
         self.cur_states += 1;
         self.stats.peak_states = self.stats.peak_states.max(self.cur_states);
-        self.stats.max_states_per_insn = self
-            .stats
-            .max_states_per_insn
-            .max(self.explored[idx].len() as u32);
         self.prev_jmps = self.jmps_processed;
         self.prev_insns = self.stats.processed_insns;
         Ok(false)

@@ -727,8 +727,10 @@ impl Verifier<'_> {
                         });
                     }
                 }
-                for o in (lo..hi).step_by(SLOT_SIZE) {
-                    self.scratch_stack(o as i32);
+                if helper_writes {
+                    for o in (lo..hi).step_by(SLOT_SIZE) {
+                        self.scratch_stack(o as i32);
+                    }
                 }
                 Ok(())
             }

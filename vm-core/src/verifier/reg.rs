@@ -292,21 +292,32 @@ impl RegState {
                 self.s32_max = self.s32_max.min(self.smax as u32 as i32);
             }
         }
-        // The low half bounds the 64-bit value when the high halves agree.
-        if self.umin >> 32 == self.umax >> 32 {
-            let hi = self.umin & !0xffff_ffffu64;
-            self.umin = self.umin.max(hi | self.u32_min as u64);
-            self.umax = self.umax.min(hi | self.u32_max as u64);
+        // A 64-bit range crossing one 2^32 boundary from a negative to a non-negative low half
+        // is a valid 32-bit signed range.
+        if ((self.umin >> 32) as u32).wrapping_add(1) == (self.umax >> 32) as u32
+            && (self.umin as i32) < 0
+            && (self.umax as i32) >= 0
+        {
+            self.s32_min = self.s32_min.max(self.umin as i32);
+            self.s32_max = self.s32_max.min(self.umax as i32);
         }
-        if (self.smin as u64) >> 32 == (self.smax as u64) >> 32 {
-            let hi = self.smin as u64 & !0xffff_ffffu64;
-            let lo = (hi | self.u32_min as u64) as i64;
-            let hi_v = (hi | self.u32_max as u64) as i64;
-            if lo <= hi_v {
-                self.smin = self.smin.max(lo);
-                self.smax = self.smax.min(hi_v);
-            }
+        if ((self.smin as u64 >> 32) as u32).wrapping_add(1) == (self.smax as u64 >> 32) as u32
+            && (self.smin as i32) < 0
+            && (self.smax as i32) >= 0
+        {
+            self.s32_min = self.s32_min.max(self.smin as i32);
+            self.s32_max = self.s32_max.min(self.smax as i32);
         }
+        // The low half bounds the 64-bit value: keep the high half, raise/lower the low half.
+        let hi_mask = !0xffff_ffffu64;
+        let new_umin = (self.umin & hi_mask) | self.u32_min as u64;
+        let new_umax = (self.umax & hi_mask) | self.u32_max as u64;
+        self.umin = self.umin.max(new_umin);
+        self.umax = self.umax.min(new_umax);
+        let new_smin = ((self.smin as u64 & hi_mask) | self.u32_min as u64) as i64;
+        let new_smax = ((self.smax as u64 & hi_mask) | self.u32_max as u64) as i64;
+        self.smin = self.smin.max(new_smin);
+        self.smax = self.smax.min(new_smax);
         // A 64-bit value within s32 range whose 32-bit view is non-negative.
         if self.smin >= i32::MIN as i64 && self.smax <= i32::MAX as i64 {
             self.smin = self.smin.max(self.s32_min as i64);
@@ -453,18 +464,18 @@ impl fmt::Display for TypeStr {
     }
 }
 
-/// Writes a signed number as the kernel does: decimal when small, hex otherwise.
+/// Writes a signed number as the kernel does: decimal within 16-bit signed range, hex otherwise.
 pub(crate) fn write_snum(f: &mut dyn fmt::Write, v: i64) -> fmt::Result {
-    if (-512..=512).contains(&v) {
+    if (i16::MIN as i64..=i16::MAX as i64).contains(&v) {
         write!(f, "{}", v)
     } else {
         write!(f, "{:#x}", v as u64)
     }
 }
 
-/// Writes an unsigned number as the kernel does: decimal when small, hex otherwise.
+/// Writes an unsigned number as the kernel does: decimal up to `U16_MAX`, hex otherwise.
 pub(crate) fn write_unum(f: &mut dyn fmt::Write, v: u64) -> fmt::Result {
-    if v <= 512 {
+    if v <= u16::MAX as u64 {
         write!(f, "{}", v)
     } else {
         write!(f, "{:#x}", v)
@@ -604,7 +615,8 @@ mod tests {
     #[test]
     fn prints_like_the_kernel() {
         assert_eq!(show(&RegState::known(0)), "0");
-        assert_eq!(show(&RegState::known(1000)), "0x3e8");
+        assert_eq!(show(&RegState::known(1000)), "1000");
+        assert_eq!(show(&RegState::known(32768)), "0x8000");
         assert_eq!(show(&RegState::unknown()), "scalar()");
         assert_eq!(
             show(&RegState::unknown_up_to(255)),

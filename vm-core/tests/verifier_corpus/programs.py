@@ -316,3 +316,98 @@ prog('bpf_loop_bad_ret', mov(1, 10) + ldfunc(2, 6) + mov(3, 0) + mov(4, 0) + cal
 prog('bpf_loop_ctx_on_stack_ok', st('dw', 10, -8, 0) + mov(1, 10) + ldfunc(2, 7) + movr(3, 10) + alu('add', 3, -8) + mov(4, 0) + call(181) + RET0
      + ldx('dw', 3, 2, 0) + alu('add', 3, 1) + stx('dw', 2, 3, 0) + RET0, ours=('accept', 'the kernel requires BTF func_info for callbacks and raw bytecode has none; we verify the callback'))
 prog('bpf_loop_not_func', mov(1, 10) + mov(2, 0) + mov(3, 0) + mov(4, 0) + call(181) + RET0)
+
+# ---- generated families (fixed seed) ---------------------------------------------------------
+rng = random.Random(6_18)
+
+def gen_scalar_index(i):
+    """A random chain of ALU ops and checks on a random number, then a map value access at it."""
+    ops = b''
+    w32 = rng.random() < 0.2
+    for _ in range(rng.randint(1, 5)):
+        k = rng.choice(['and', 'add', 'sub', 'rsh', 'lsh', 'mul', 'or', 'xor', 'mod', 'jgt', 'jlt', 'jsgt', 'jge', 'jset', 'jne', 'w32mov', 'arsh', 'neg'])
+        if k == 'and':
+            ops += alu('and_', 1, rng.choice([1, 3, 7, 15, 31, 63, 255, -8, 0x7fffffff]), w32=w32)
+        elif k == 'add':
+            ops += alu('add', 1, rng.randint(-8, 16), w32=w32)
+        elif k == 'sub':
+            ops += alu('sub', 1, rng.randint(-4, 8), w32=w32)
+        elif k == 'rsh':
+            ops += alu('rsh', 1, rng.randint(1, 31 if w32 else 63), w32=w32)
+        elif k == 'lsh':
+            ops += alu('lsh', 1, rng.randint(1, 4), w32=w32)
+        elif k == 'arsh':
+            ops += alu('arsh', 1, rng.randint(1, 31 if w32 else 63), w32=w32)
+        elif k == 'mul':
+            ops += alu('mul', 1, rng.randint(0, 5), w32=w32)
+        elif k == 'or':
+            ops += alu('or_', 1, rng.randint(0, 8), w32=w32)
+        elif k == 'xor':
+            ops += alu('xor', 1, rng.randint(0, 8), w32=w32)
+        elif k == 'mod':
+            ops += alu('mod', 1, rng.randint(1, 16), w32=w32)
+        elif k == 'neg':
+            ops += alu('neg', 1, w32=w32)
+        elif k == 'w32mov':
+            ops += alu('mov', 1, src=1, w32=True)
+        else:
+            # a check that exits when it fails
+            op = k
+            imm = rng.randint(-2, 20)
+            ops += jmp(op, 1, 1, imm, w32=rng.random() < 0.3) + ja(len(b'') + 2)[:0] + I(0x05, 0, 0, 0)
+            # "if cond goto +1; goto +0": keeps both sides reachable; the next op continues
+    value = rng.choice([4, 8, 16, 64])
+    sz = rng.choice(['b', 'h', 'w', 'dw'])
+    code, maps = rand_index(ops, sz, value)
+    return code, maps
+
+for i in range(120):
+    code, maps = gen_scalar_index(i)
+    prog('gen_scalar_%03d' % i, code, maps=maps)
+
+def gen_packet(i):
+    n = rng.randint(0, 64)
+    checks = rng.choice(['jgt', 'jge', 'jlt', 'jle', 'swap_jgt', 'swap_jlt', 'swap_jge', 'swap_jle'])
+    body = b''
+    for _ in range(rng.randint(1, 3)):
+        off = rng.randint(-2, n + 2)
+        sz = rng.choice(['b', 'h', 'w', 'dw'])
+        if rng.random() < 0.2:
+            body += st(sz, 2, off, 7)
+        else:
+            body += ldx(sz, 0, 2, off)
+    nb = len(body) // 8
+    pre = PKT + movr(4, 2) + alu('add', 4, n)
+    if checks in ('jgt', 'jge'):   # exit when beyond: body on fall-through
+        code = pre + jmp(checks, 4, nb, src=3) + body + RET2
+    elif checks in ('jlt', 'jle'):  # body on the taken side
+        code = pre + jmp(checks, 4, 2, src=3) + RET2 + body + RET2
+    elif checks in ('swap_jlt', 'swap_jle'):  # end < pkt: exit side taken
+        code = pre + jmp(checks[5:], 3, nb, src=4) + body + RET2
+    else:  # end > pkt taken: body
+        code = pre + jmp(checks[5:], 3, 2, src=4) + RET2 + body + RET2
+    return code
+
+for i in range(80):
+    prog('gen_packet_%03d' % i, gen_packet(i))
+
+def gen_stack(i):
+    code = b''
+    for _ in range(rng.randint(1, 4)):
+        k = rng.choice(['st', 'stx_ctx', 'stx_scalar', 'ld', 'ld_deref'])
+        off = -rng.choice([1, 2, 4, 8, 12, 16, 24, 32, 40, 64])
+        sz = rng.choice(['b', 'h', 'w', 'dw'])
+        if k == 'st':
+            code += st(sz, 10, off, rng.choice([0, 1, -1]))
+        elif k == 'stx_ctx':
+            code += stx(sz, 10, 1, off)
+        elif k == 'stx_scalar':
+            code += mov(5, rng.choice([0, 3])) + stx(sz, 10, 5, off)
+        elif k == 'ld':
+            code += ldx(sz, 6, 10, off)
+        else:
+            code += ldx('dw', 6, 10, off) + ldx('w', 0, 6, 0)
+    return code + RET0
+
+for i in range(60):
+    prog('gen_stack_%03d' % i, gen_stack(i))
