@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod asm;
 mod disasm;
 mod input;
+mod plugin;
 
 /// The eBPF playground's VM on the command line.
 #[derive(Parser)]
@@ -25,6 +26,9 @@ enum Command {
     Asm(asm::AsmArgs),
     /// Disassemble bytecode (raw, hex text or a clang BPF object) into source.
     Disasm(disasm::DisasmArgs),
+    /// Conformance-suite plugin: runs a base16 program from standard input with
+    /// r1 = MEMORY_HEX's bytes and r2 = their length; prints r0 in hex.
+    Plugin(plugin::PluginArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,5 +36,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Asm(args) => asm::run(&args),
         Command::Disasm(args) => disasm::run(&args),
+        Command::Plugin(args) => plugin::run(&args),
     }
 }
