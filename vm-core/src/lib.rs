@@ -24,6 +24,7 @@ pub mod interp;
 pub mod isa;
 pub mod maps;
 pub mod program;
+pub mod run;
 pub mod verifier;
 
 pub use program::{LineInfo, MapDef, MapType, Program, ProgramType, SourceMap};

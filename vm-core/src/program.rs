@@ -81,6 +81,8 @@ pub enum MapType {
     LruHash = 9,
     /// `BPF_MAP_TYPE_LPM_TRIE`
     LpmTrie = 11,
+    /// `BPF_MAP_TYPE_DEVMAP`: interfaces for `bpf_redirect_map` from XDP.
+    Devmap = 14,
     /// `BPF_MAP_TYPE_QUEUE`
     Queue = 22,
     /// `BPF_MAP_TYPE_STACK`
@@ -91,7 +93,7 @@ pub enum MapType {
 
 impl MapType {
     /// Every supported map type.
-    pub const ALL: [MapType; 12] = [
+    pub const ALL: [MapType; 13] = [
         MapType::Hash,
         MapType::Array,
         MapType::ProgArray,
@@ -101,6 +103,7 @@ impl MapType {
         MapType::StackTrace,
         MapType::LruHash,
         MapType::LpmTrie,
+        MapType::Devmap,
         MapType::Queue,
         MapType::Stack,
         MapType::Ringbuf,
@@ -119,6 +122,7 @@ impl MapType {
             MapType::StackTrace => "stack_trace",
             MapType::LruHash => "lru_hash",
             MapType::LpmTrie => "lpm_trie",
+            MapType::Devmap => "devmap",
             MapType::Queue => "queue",
             MapType::Stack => "stack",
             MapType::Ringbuf => "ringbuf",

@@ -1,6 +1,35 @@
 //! The names of the values a program returns, per program type.
 
+use alloc::format;
+use alloc::string::String;
+
 use crate::program::ProgramType;
+
+/// What a program's return value means, by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// The return value (`r0`).
+    pub code: u64,
+    /// Its meaning: `XDP_DROP`, `TC_ACT_OK`, `keep 60 bytes`, `drop`, `return 0`, ...
+    pub name: String,
+}
+
+/// The verdict `r0` means for a program of type `t` that saw a packet of
+/// `packet_len` bytes. A socket filter keeps `min(r0 as u32, len)` bytes
+/// (0 drops the packet); an unknown XDP or tc action is named as such.
+pub fn verdict(t: ProgramType, r0: u64, packet_len: usize) -> Verdict {
+    let name = match (verdict_name(t, r0), t) {
+        (Some(n), _) => String::from(n),
+        (None, ProgramType::Xdp) => format!("unknown XDP action {}", r0 as u32),
+        (None, ProgramType::SchedCls) => format!("unknown tc action {}", r0 as u32 as i32),
+        (None, ProgramType::SocketFilter) => match (r0 as u32 as usize).min(packet_len) {
+            0 => String::from("drop"),
+            n => format!("keep {n} bytes"),
+        },
+        (None, _) => format!("return {}", r0 as i64),
+    };
+    Verdict { code: r0, name }
+}
 
 /// XDP actions (`enum xdp_action`).
 pub const XDP_VERDICTS: [(u64, &str); 5] = [
@@ -74,5 +103,28 @@ mod tests {
             Some("TC_ACT_UNSPEC")
         );
         assert_eq!(verdict_name(ProgramType::SocketFilter, 0), None);
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict(ProgramType::Xdp, 1, 60).name, "XDP_DROP");
+        assert_eq!(
+            verdict(ProgramType::Xdp, 9, 60).name,
+            "unknown XDP action 9"
+        );
+        assert_eq!(
+            verdict(ProgramType::SchedCls, 99, 60).name,
+            "unknown tc action 99"
+        );
+        assert_eq!(verdict(ProgramType::SocketFilter, 0, 60).name, "drop");
+        assert_eq!(
+            verdict(ProgramType::SocketFilter, 20, 60).name,
+            "keep 20 bytes"
+        );
+        assert_eq!(
+            verdict(ProgramType::SocketFilter, u64::MAX, 60).name,
+            "keep 60 bytes"
+        );
+        assert_eq!(verdict(ProgramType::Kprobe, 0, 0).name, "return 0");
     }
 }

@@ -18,14 +18,33 @@
 //! assert!(!proto_by_name("bpf_xdp_adjust_head").unwrap().allowed_for(ProgramType::Kprobe));
 //! ```
 
+pub(crate) mod impls;
 mod proto;
 mod table;
 
 use alloc::collections::BTreeMap;
 use core::fmt;
 
+use crate::interp::{HelperError, HelperResult, Memory};
+use crate::run::RunEnv;
+
 pub use proto::{ArgType, HelperProto, ProgTypes, RetType};
 pub use table::BUILTIN_HELPERS;
+
+/// A helper's implementation: given the run's environment, the program's memory
+/// and `r1`..`r5`, what the call does (usually: the value for `r0`). A bad
+/// pointer argument is an `Err`; failures the kernel reports as `-errno` are
+/// returned as that value.
+pub type HelperFn = fn(&mut RunEnv<'_>, &mut Memory, [u64; 5]) -> Result<HelperResult, HelperError>;
+
+/// One registry entry.
+#[derive(Clone, Copy, Debug)]
+pub struct Helper {
+    /// What the verifier checks.
+    pub proto: HelperProto,
+    /// What the interpreter runs (`None`: known to the verifier, not runnable here).
+    pub implementation: Option<HelperFn>,
+}
 
 /// The built-in prototype of helper `id`.
 pub fn proto_by_id(id: u32) -> Option<&'static HelperProto> {
@@ -63,10 +82,10 @@ impl fmt::Display for RegistryError {
 }
 
 /// The helpers a program may call: the built-in ones plus any an embedder adds.
-/// The verifier and the interpreter both consult the same registry.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The verifier reads the prototypes, the interpreter calls the implementations.
+#[derive(Clone, Debug)]
 pub struct HelperRegistry {
-    protos: BTreeMap<u32, HelperProto>,
+    helpers: BTreeMap<u32, Helper>,
 }
 
 impl Default for HelperRegistry {
@@ -76,47 +95,89 @@ impl Default for HelperRegistry {
 }
 
 impl HelperRegistry {
-    /// A registry of the built-in helpers ([`BUILTIN_HELPERS`]).
+    /// A registry of the built-in helpers ([`BUILTIN_HELPERS`]) with their implementations.
     pub fn builtin() -> HelperRegistry {
         HelperRegistry {
-            protos: BUILTIN_HELPERS.iter().map(|p| (p.id, *p)).collect(),
+            helpers: BUILTIN_HELPERS
+                .iter()
+                .map(|p| {
+                    let helper = Helper {
+                        proto: *p,
+                        implementation: impls::builtin_implementation(p.id),
+                    };
+                    (p.id, helper)
+                })
+                .collect(),
         }
     }
 
     /// An empty registry (no helper may be called).
     pub fn empty() -> HelperRegistry {
         HelperRegistry {
-            protos: BTreeMap::new(),
+            helpers: BTreeMap::new(),
         }
     }
 
-    /// Adds a helper; its id and name must be new.
+    /// Adds a helper the verifier knows but the interpreter cannot run; its id
+    /// and name must be new.
     pub fn register(&mut self, proto: HelperProto) -> Result<(), RegistryError> {
-        if self.protos.contains_key(&proto.id) {
+        self.add(Helper {
+            proto,
+            implementation: None,
+        })
+    }
+
+    /// Adds a helper with its implementation; its id and name must be new.
+    pub fn register_with(&mut self, proto: HelperProto, f: HelperFn) -> Result<(), RegistryError> {
+        self.add(Helper {
+            proto,
+            implementation: Some(f),
+        })
+    }
+
+    fn add(&mut self, helper: Helper) -> Result<(), RegistryError> {
+        let proto = helper.proto;
+        if self.helpers.contains_key(&proto.id) {
             return Err(RegistryError::DuplicateId(proto.id));
         }
         if self.by_name(proto.name).is_some() {
             return Err(RegistryError::DuplicateName(proto.name));
         }
-        self.protos.insert(proto.id, proto);
+        self.helpers.insert(proto.id, helper);
         Ok(())
+    }
+
+    /// Replaces the implementation of helper `id` (e.g. to trace or stub it);
+    /// false if there is no such helper.
+    pub fn set_implementation(&mut self, id: u32, f: HelperFn) -> bool {
+        match self.helpers.get_mut(&id) {
+            Some(h) => {
+                h.implementation = Some(f);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The prototype of helper `id`.
     pub fn by_id(&self, id: u32) -> Option<&HelperProto> {
-        self.protos.get(&id)
+        self.helpers.get(&id).map(|h| &h.proto)
     }
 
     /// The prototype named `name`, with or without the `bpf_` prefix.
     pub fn by_name(&self, name: &str) -> Option<&HelperProto> {
-        self.protos
-            .values()
+        self.iter()
             .find(|p| p.name == name || p.short_name() == name)
+    }
+
+    /// The implementation of helper `id`, if it has one.
+    pub fn implementation(&self, id: u32) -> Option<HelperFn> {
+        self.helpers.get(&id).and_then(|h| h.implementation)
     }
 
     /// Every prototype, by id.
     pub fn iter(&self) -> impl Iterator<Item = &HelperProto> {
-        self.protos.values()
+        self.helpers.values().map(|h| &h.proto)
     }
 }
 

@@ -20,6 +20,7 @@
 //! | [`perf_event_array`] | `BPF_MAP_TYPE_PERF_EVENT_ARRAY` |
 //! | [`stack_trace`] | `BPF_MAP_TYPE_STACK_TRACE` |
 //! | [`prog_array`] | `BPF_MAP_TYPE_PROG_ARRAY` |
+//! | [`devmap`] | `BPF_MAP_TYPE_DEVMAP` |
 //!
 //! ```
 //! use vm_core::maps::{Maps, MapsConfig, BPF_ANY, BPF_NOEXIST, MapError};
@@ -37,6 +38,7 @@
 //! ```
 
 pub mod array;
+pub mod devmap;
 pub mod hash;
 pub mod lpm_trie;
 pub mod perf_event_array;
@@ -54,6 +56,7 @@ use core::fmt;
 use crate::program::{MapDef, MapType, Program};
 
 pub use array::ArrayMap;
+pub use devmap::Devmap;
 pub use hash::HashMap;
 pub use lpm_trie::LpmTrie;
 pub use perf_event_array::PerfEventArray;
@@ -291,6 +294,7 @@ pub fn create_map(def: &MapDef, config: MapsConfig) -> Result<Box<dyn Map>, MapE
         MapType::PerfEventArray => Box::new(PerfEventArray::new(def, ncpus)?),
         MapType::StackTrace => Box::new(StackTraceMap::new(def)?),
         MapType::ProgArray => Box::new(ProgArray::new(def)?),
+        MapType::Devmap => Box::new(Devmap::new(def)?),
     })
 }
 
@@ -507,6 +511,11 @@ impl Maps {
     pub fn prog_array(&self, index: usize) -> Option<&ProgArray> {
         self.get(index)?.as_any().downcast_ref()
     }
+
+    /// Map `index` as a devmap.
+    pub fn devmap(&self, index: usize) -> Option<&Devmap> {
+        self.get(index)?.as_any().downcast_ref()
+    }
 }
 
 /// Checks update flags the way hash-like maps do: at most one of `BPF_NOEXIST`
@@ -579,6 +588,7 @@ mod tests {
             def("st", MapType::StackTrace, 4, 64, 4),
             def("lru", MapType::LruHash, 4, 8, 4),
             def("lpm", MapType::LpmTrie, 8, 8, 4),
+            def("dev", MapType::Devmap, 4, 4, 4),
             def("q", MapType::Queue, 0, 8, 4),
             def("s", MapType::Stack, 0, 8, 4),
             def("rb", MapType::Ringbuf, 0, 0, 4096),
@@ -587,8 +597,8 @@ mod tests {
         for (i, m) in maps.iter() {
             assert_eq!(m.def().map_type, MapType::ALL[i]);
         }
-        assert_eq!(maps.index_of("rb"), Some(11));
-        assert!(maps.ringbuf(11).is_some());
+        assert_eq!(maps.index_of("rb"), Some(12));
+        assert!(maps.ringbuf(12).is_some());
         assert!(maps.ringbuf(0).is_none());
         let err = Maps::new(
             &[defs[0].clone(), def("bad", MapType::Array, 8, 8, 1)],

@@ -1,0 +1,161 @@
+//! `bpf_probe_read_*`: copies from the synthetic kernel and user memory of the
+//! [`System`](crate::run::System). Kernel reads may also read the program's own
+//! memory (its stack, context and map values are kernel memory). A read of an
+//! address nothing backs fails with `-EFAULT` and zeroes the destination, as
+//! in the kernel.
+
+use alloc::vec::Vec;
+
+use crate::interp::{HelperError, HelperResult, Memory};
+use crate::run::env::{ret, ret_errno};
+use crate::run::RunEnv;
+
+const EFAULT: i64 = 14;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Space {
+    Kernel,
+    User,
+    Either,
+}
+
+/// The bytes from `addr` to the end of whatever backs it (at most `max`).
+fn backing(env: &RunEnv<'_>, mem: &Memory, space: Space, addr: u64, max: usize) -> Option<Vec<u8>> {
+    for seg in &env.system.memory {
+        let wanted = match space {
+            Space::Kernel => !seg.user,
+            Space::User => seg.user,
+            Space::Either => true,
+        };
+        let Some(off) = addr.checked_sub(seg.addr) else {
+            continue;
+        };
+        if wanted && off < seg.bytes.len() as u64 {
+            let rest = seg.bytes.get(off as usize..)?;
+            return Some(rest.get(..max.min(rest.len()))?.to_vec());
+        }
+    }
+    if space != Space::User {
+        let r = mem.region_at(addr)?;
+        let off = (addr - r.base()) as usize;
+        let rest = r.data().get(off..)?;
+        return Some(rest.get(..max.min(rest.len()))?.to_vec());
+    }
+    None
+}
+
+fn read(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+    space: Space,
+    name: &str,
+) -> Result<HelperResult, HelperError> {
+    let size = usize::try_from(a[1]).unwrap_or(usize::MAX).min(1 << 20);
+    match backing(env, mem, space, a[2], size) {
+        Some(bytes) if bytes.len() == size => {
+            env.write(mem, a[0], &bytes, name)?;
+            ret(0)
+        }
+        _ => {
+            env.write(mem, a[0], &alloc::vec![0u8; size], name)?;
+            ret_errno(EFAULT)
+        }
+    }
+}
+
+fn read_str(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+    space: Space,
+    name: &str,
+) -> Result<HelperResult, HelperError> {
+    let size = usize::try_from(a[1]).unwrap_or(usize::MAX).min(1 << 20);
+    if size == 0 {
+        return ret(0);
+    }
+    let bytes = backing(env, mem, space, a[2], size).unwrap_or_default();
+    let text_len = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+    if text_len < size - 1 && text_len == bytes.len() {
+        // The string runs off the end of what backs it.
+        env.write(mem, a[0], &alloc::vec![0u8; size], name)?;
+        return ret_errno(EFAULT);
+    }
+    let n = text_len.min(size - 1);
+    let mut out = bytes.get(..n).unwrap_or(&[]).to_vec();
+    out.push(0);
+    env.write(mem, a[0], &out, name)?;
+    ret(out.len() as u64)
+}
+
+/// `long bpf_probe_read(dst, size, unsafe_ptr)`: kernel or user memory.
+pub(super) fn probe_read(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    read(env, mem, a, Space::Either, "bpf_probe_read")
+}
+
+/// `long bpf_probe_read_kernel(dst, size, unsafe_ptr)`.
+pub(super) fn probe_read_kernel(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    read(env, mem, a, Space::Kernel, "bpf_probe_read_kernel")
+}
+
+/// `long bpf_probe_read_user(dst, size, unsafe_ptr)`.
+pub(super) fn probe_read_user(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    read(env, mem, a, Space::User, "bpf_probe_read_user")
+}
+
+/// `long bpf_probe_read_str(dst, size, unsafe_ptr)`.
+pub(super) fn probe_read_str(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    read_str(env, mem, a, Space::Either, "bpf_probe_read_str")
+}
+
+/// `long bpf_probe_read_kernel_str(dst, size, unsafe_ptr)`: length with the NUL.
+pub(super) fn probe_read_kernel_str(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    read_str(env, mem, a, Space::Kernel, "bpf_probe_read_kernel_str")
+}
+
+/// `long bpf_probe_read_user_str(dst, size, unsafe_ptr)`.
+pub(super) fn probe_read_user_str(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    read_str(env, mem, a, Space::User, "bpf_probe_read_user_str")
+}
+
+/// A NUL-terminated string at `addr` in kernel memory (for `%s`), at most `max` bytes.
+pub(super) fn kernel_string(
+    env: &RunEnv<'_>,
+    mem: &Memory,
+    addr: u64,
+    max: usize,
+) -> Option<Vec<u8>> {
+    let bytes = backing(env, mem, Space::Kernel, addr, max)?;
+    let n = bytes.iter().position(|b| *b == 0)?;
+    Some(bytes.get(..n)?.to_vec())
+}
+
+/// `n` bytes at `addr` in kernel memory (for `%pI4`, `%pI6`).
+pub(super) fn kernel_bytes(env: &RunEnv<'_>, mem: &Memory, addr: u64, n: usize) -> Option<Vec<u8>> {
+    backing(env, mem, Space::Kernel, addr, n).filter(|b| b.len() == n)
+}
