@@ -11,6 +11,7 @@ mod asm;
 mod disasm;
 mod input;
 mod plugin;
+mod run;
 
 /// The eBPF playground's VM on the command line.
 #[derive(Parser)]
@@ -29,6 +30,9 @@ enum Command {
     /// Conformance-suite plugin: runs a base16 program from standard input with
     /// r1 = MEMORY_HEX's bytes and r2 = their length; prints r0 in hex.
     Plugin(plugin::PluginArgs),
+    /// Run a program on a packet or event with its maps and the built-in helpers;
+    /// print r0 and the verdict (`--trace`: every step; `--json`: one object).
+    Run(run::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +41,6 @@ fn main() -> ExitCode {
         Command::Asm(args) => asm::run(&args),
         Command::Disasm(args) => disasm::run(&args),
         Command::Plugin(args) => plugin::run(&args),
+        Command::Run(args) => run::run(&args),
     }
 }

@@ -1,0 +1,273 @@
+//! `bpfplay run`: runs a program once, as the kernel would for its type, on a
+//! packet (XDP, tc, socket filter) or a synthetic event (kprobe, tracepoint),
+//! with its maps and the built-in helpers; prints the return value and
+//! verdict, optionally every executed instruction, or one JSON object.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::{json, Map as JsonMap, Value};
+use vm_core::asm::Syntax;
+use vm_core::disasm::format_insn;
+use vm_core::elf::ElfObject;
+use vm_core::interp::{InterpError, Stop, Trace, TraceStep, DEFAULT_BUDGET};
+use vm_core::isa::decode;
+use vm_core::maps::{Maps, MapsConfig};
+use vm_core::run::{Execution, Input, KprobeEvent, Outcome, RunError, RunOptions, TracepointEvent};
+use vm_core::{Program, ProgramType};
+
+use crate::input::{self, from_hex, to_hex};
+
+/// Arguments of `bpfplay run`.
+#[derive(Args)]
+pub struct RunArgs {
+    /// Program type: xdp, socket_filter, sched_cls (tc), kprobe, tracepoint
+    /// [default: the program's own (`.type` directive, ELF section), else xdp].
+    #[arg(long = "type", value_name = "T")]
+    prog_type: Option<String>,
+    /// The packet as hex (spaces allowed) [default: a 60-byte all-zero Ethernet frame].
+    #[arg(long, value_name = "HEX")]
+    packet: Option<String>,
+    /// Print every executed instruction with the registers and memory it changed.
+    #[arg(long)]
+    trace: bool,
+    /// Print one JSON object: `retval`, `verdict`, `packet_out`, `maps`, `trace_log`,
+    /// `insns` (and `trace` with --trace; `error` when the run fails).
+    #[arg(long)]
+    json: bool,
+    /// Instructions the run may execute before it is stopped.
+    #[arg(long, default_value_t = DEFAULT_BUDGET)]
+    budget: u64,
+    /// For an ELF object: the program (function) to run [default: the first].
+    #[arg(long, value_name = "NAME")]
+    prog: Option<String>,
+    /// The program: assembly source (either syntax), raw bytecode (`.bin`, or
+    /// hex text), a clang BPF object (`.o`), or `-` for standard input.
+    file: std::path::PathBuf,
+}
+
+/// Runs `bpfplay run`: exit code 0 when the program ran to `exit`, 1 when it
+/// failed, 2 when the input could not be loaded.
+pub fn run(args: &RunArgs) -> ExitCode {
+    let name = input::display_name(&args.file);
+    let mut program = match load(args) {
+        Ok(p) => p,
+        Err(e) => {
+            report(args, None, &format!("{name}: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(t) = &args.prog_type {
+        match ProgramType::from_name(t) {
+            Some(t) => program.prog_type = t,
+            None => {
+                let msg = format!(
+                    "unknown program type {t:?} (expected xdp, socket_filter, sched_cls, kprobe or tracepoint)"
+                );
+                report(args, None, &msg);
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let packet = match &args.packet {
+        Some(hex) => match from_hex(hex) {
+            Some(bytes) => bytes,
+            None => {
+                report(args, None, &format!("--packet: not hex: {hex:?}"));
+                return ExitCode::from(2);
+            }
+        },
+        None => vec![0; 60],
+    };
+    let input = match program.prog_type {
+        ProgramType::Kprobe => Input::kprobe(KprobeEvent::with_args("do_sys_openat2", 0, &[])),
+        ProgramType::Tracepoint => Input::tracepoint(TracepointEvent::sys_enter(0, [0; 6])),
+        _ => Input::packet(packet),
+    };
+    let mut maps = match Maps::for_program(&program, MapsConfig::default()) {
+        Ok(m) => m,
+        Err(e) => {
+            report(args, None, &format!("maps: {e}"));
+            return ExitCode::from(2);
+        }
+    };
+    let options = RunOptions {
+        budget: args.budget,
+        ..RunOptions::default()
+    };
+    let mut trace = Trace::with_limit(usize::MAX);
+    let result = Execution::new(&program, &input, &mut maps, options).and_then(|mut exec| {
+        let ran = if args.trace {
+            exec.run_traced(&mut trace, u64::MAX, &[])
+                .map(|stop| match stop {
+                    Stop::Exited(v) => v,
+                    Stop::Breakpoint(_) | Stop::Paused => exec.vm().reg(vm_core::isa::Reg::R0),
+                })
+        } else {
+            exec.run()
+        };
+        match ran {
+            Ok(_) => Ok(exec.finish()),
+            Err(e) => Err(RunError::Exec(e)),
+        }
+    });
+    if args.trace && !args.json {
+        for step in &trace.steps {
+            println!("{}", format_step(&program, step));
+        }
+    }
+    match result {
+        Ok(outcome) => {
+            print_outcome(args, &program, &outcome, &maps, &trace);
+            ExitCode::SUCCESS
+        }
+        Err(RunError::Exec(e)) => {
+            report(args, Some((&program, &e)), &e.to_string());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            report(args, None, &e.to_string());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The program in `args.file`, whichever form it is in.
+fn load(args: &RunArgs) -> Result<Program, String> {
+    let bytes = input::read(&args.file)?;
+    if bytes.starts_with(b"\x7fELF") {
+        let object = ElfObject::parse(&bytes).map_err(|e| e.to_string())?;
+        return match &args.prog {
+            Some(name) => object.load_by_name(name),
+            None => {
+                let info = object
+                    .programs()
+                    .first()
+                    .ok_or("the object holds no program")?;
+                object.load(info)
+            }
+        }
+        .map_err(|e| e.to_string());
+    }
+    let is_bin = Path::new(&args.file)
+        .extension()
+        .is_some_and(|e| e == "bin");
+    let text = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|t| !is_bin && !t.contains('\0'));
+    let Some(text) = text else {
+        let insns = decode(&bytes).map_err(|e| e.to_string())?;
+        return Ok(Program::from_insns(insns));
+    };
+    if let Some(code) = from_hex(text) {
+        let insns = decode(&code).map_err(|e| e.to_string())?;
+        return Ok(Program::from_insns(insns));
+    }
+    vm_core::asm::assemble(text).map_err(|e| e.to_string())
+}
+
+fn print_outcome(args: &RunArgs, program: &Program, outcome: &Outcome, maps: &Maps, trace: &Trace) {
+    let r0 = outcome.verdict.code;
+    if !args.json {
+        println!("r0 = {r0:#x} ({r0}) {}", outcome.verdict.name);
+        for line in &outcome.trace_log {
+            println!("trace_printk: {}", line.message);
+        }
+        return;
+    }
+    let map_values: JsonMap<String, Value> = maps
+        .iter()
+        .map(|(index, map)| {
+            let entries: Vec<Value> = maps
+                .entries(index)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| json!({"key": to_hex(&e.key), "value": to_hex(&e.value)}))
+                .collect();
+            (map.def().name.clone(), Value::Array(entries))
+        })
+        .collect();
+    let mut out = json!({
+        "retval": r0,
+        "verdict": outcome.verdict.name,
+        "type": program.prog_type.name(),
+        "packet_out": outcome.packet.as_deref().map(to_hex),
+        "maps": map_values,
+        "trace_log": outcome.trace_log.iter().map(|l| l.message.clone()).collect::<Vec<_>>(),
+        "events": outcome.events.iter().map(|e| json!({"map": e.map, "cpu": e.cpu, "data": to_hex(&e.data)})).collect::<Vec<_>>(),
+        "insns": outcome.executed,
+    });
+    if args.trace {
+        out["trace"] = Value::Array(trace.steps.iter().map(|s| step_json(program, s)).collect());
+    }
+    println!("{out}");
+}
+
+/// `  7: r0 = *(u32 *)(r1 + 0)          ; R0=0x10000000 *(u32 *)0x...==0x10000000`
+fn format_step(program: &Program, step: &TraceStep) -> String {
+    let insn = format_insn(program, step.pc, Syntax::PseudoC);
+    let mut notes: Vec<String> = step
+        .changed_regs()
+        .map(|(r, _, new)| format!("R{r}={new:#x}"))
+        .collect();
+    if let Some(id) = step.helper {
+        notes.insert(0, format!("helper {id}"));
+    }
+    for m in &step.mem {
+        let bits = m.size as usize * 8;
+        if m.write {
+            notes.push(format!(
+                "*(u{bits} *){:#x}={:#x} (was {:#x})",
+                m.addr, m.new, m.old
+            ));
+        } else {
+            notes.push(format!("*(u{bits} *){:#x}=={:#x}", m.addr, m.old));
+        }
+    }
+    let indent = "  ".repeat(step.depth);
+    let line = format!("{indent}{:>4}: {insn}", step.pc);
+    if notes.is_empty() {
+        line
+    } else {
+        format!("{line:<44} ; {}", notes.join(" "))
+    }
+}
+
+fn step_json(program: &Program, step: &TraceStep) -> Value {
+    let regs: JsonMap<String, Value> = step
+        .changed_regs()
+        .map(|(r, _, new)| (format!("r{r}"), json!(new)))
+        .collect();
+    let mem: Vec<Value> = step
+        .mem
+        .iter()
+        .map(|m| json!({"addr": m.addr, "size": m.size, "write": m.write, "old": m.old, "new": m.new}))
+        .collect();
+    json!({
+        "pc": step.pc,
+        "depth": step.depth,
+        "insn": format_insn(program, step.pc, Syntax::PseudoC),
+        "regs": regs,
+        "mem": mem,
+        "helper": step.helper,
+    })
+}
+
+/// Prints an error: to standard error, or as `{"error": {...}}` with --json.
+fn report(args: &RunArgs, at: Option<(&Program, &InterpError)>, message: &str) {
+    let line = at.and_then(|(p, e)| p.source_map.line_of(e.pc));
+    if args.json {
+        let error = json!({
+            "insn": at.map(|(_, e)| e.pc),
+            "line": line,
+            "message": message,
+        });
+        println!("{}", json!({ "error": error }));
+    } else {
+        match line {
+            Some(line) => eprintln!("bpfplay run: {message} (source line {line})"),
+            None => eprintln!("bpfplay run: {message}"),
+        }
+    }
+}
