@@ -2,16 +2,20 @@
 //! - `assemble(disassemble(p)) == p` (instructions, maps, program type) for
 //!   random valid programs, in both syntaxes, with the syntax given and detected;
 //! - the same for every program decoded from random instruction words;
+//! - every instruction as the verifier's kernel-format log prints it assembles
+//!   back to itself (so pasted verifier logs assemble);
 //! - the assembler never panics, whatever the text.
 
 use proptest::prelude::*;
 
 use vm_core::asm::{assemble, assemble_with, Syntax};
 use vm_core::disasm::{disassemble, format_insn};
+use vm_core::helpers::proto_by_id;
 use vm_core::isa::{
     decode, decode_raw, encode, AluOp, AtomicOp, CallTarget, Endian, Insn, JmpCond, LdImm64Kind,
     Operand, PacketMode, RawInsn, Reg, Size, Width,
 };
+use vm_core::verifier::log::kernel_insn_text;
 use vm_core::{MapDef, MapType, Program, ProgramType};
 
 fn reg() -> impl Strategy<Value = Reg> {
@@ -307,6 +311,32 @@ proptest! {
             }
         };
         check_roundtrip(&Program::from_insns(insns))?;
+    }
+
+    #[test]
+    fn kernel_log_lines_assemble_to_their_instruction(p in program()) {
+        let directives: String = disassemble(&Program { insns: vec![], ..p.clone() }, Syntax::PseudoC);
+        for (pc, insn) in p.insns.iter().enumerate() {
+            let ambiguous = match insn {
+                // The log prints a constant without `ll`, and a kfunc without its id.
+                Insn::LdImm64Tail | Insn::Call(CallTarget::Kfunc(_)) => true,
+                Insn::LdImm64 { kind, next_imm, .. } => !matches!(
+                    (kind, next_imm),
+                    (LdImm64Kind::MapFd | LdImm64Kind::Func, 0) | (LdImm64Kind::MapValue, _)
+                ),
+                _ => false,
+            };
+            if ambiguous {
+                continue;
+            }
+            let line = kernel_insn_text(&p, pc, |id| {
+                u32::try_from(id).ok().and_then(proto_by_id).map(|h| h.name)
+            });
+            let src = format!("{directives}{pc}: {line}\n");
+            let q = assemble_with(&src, Syntax::PseudoC)
+                .map_err(|e| TestCaseError::fail(format!("{line}: {e}")))?;
+            prop_assert_eq!(q.insns.first(), Some(insn), "{}", line);
+        }
     }
 
     #[test]

@@ -123,6 +123,24 @@ impl Builder {
             self.define_label(name, *span)?;
             return Ok(None);
         }
+        // `<L0>:`, a label of `llvm-objdump --symbolize-operands`.
+        if let [Token {
+            tok: Tok::Punct("<"),
+            ..
+        }, Token {
+            tok: Tok::Ident(name),
+            span,
+        }, Token {
+            tok: Tok::Punct(">"),
+            ..
+        }, Token {
+            tok: Tok::Punct(":"),
+            ..
+        }] = toks.as_slice()
+        {
+            self.define_label(name, *span)?;
+            return Ok(None);
+        }
         let mut c = Cursor::new(toks, line);
         while let (Some(Tok::Ident(name)), Some(Tok::Punct(":"))) = (c.peek(), c.peek_at(1)) {
             let span = c.span();
@@ -470,7 +488,8 @@ pub(crate) fn strip_listing_prefix(line: &str) -> (&str, u32) {
         pairs += 1;
         i += 3;
     }
-    if pairs >= 8 && pairs % 8 == 0 {
+    // Zero pairs: `llvm-objdump --no-show-raw-insn`.
+    if pairs % 8 == 0 {
         (&line[i..], i as u32 + 1)
     } else {
         (line, 1)
@@ -494,5 +513,6 @@ mod tests {
         assert_eq!(strip_listing_prefix("r0 = 0"), ("r0 = 0", 1));
         assert_eq!(strip_listing_prefix("label: r0 = 0"), ("label: r0 = 0", 1));
         assert_eq!(strip_listing_prefix("12:"), ("12:", 1));
+        assert_eq!(strip_listing_prefix("  12:\texit"), ("exit", 7));
     }
 }

@@ -138,11 +138,12 @@ impl<'a> Cursor<'a> {
     /// An optionally signed integer: `5`, `-5`, `+0x10`.
     pub fn int(&mut self, what: &str) -> Result<(i128, Span), AsmError> {
         let start = self.span();
+        // `-4`, `+4`, and `+ -4` as the kernel log prints `skb[r1 + -4]`.
         let neg = if self.eat("-") {
             true
         } else {
             self.eat("+");
-            false
+            self.eat("-")
         };
         match self.peek() {
             Some(Tok::Num(n)) => {

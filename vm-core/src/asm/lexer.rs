@@ -145,7 +145,9 @@ pub(crate) fn tokenize(text: &str, line: u32, col0: u32) -> Result<Vec<Token<'_>
             });
             continue;
         }
-        return Err(span(i + 1).error(alloc::format!("unexpected character '{c}'")));
+        return Err(span(i + 1).error(alloc::format!(
+            "expected a name, a number, an operator or a comment, found '{c}'"
+        )));
     }
     Ok(out)
 }

@@ -590,6 +590,21 @@ fn comments_and_listings() {
 }
 
 #[test]
+fn symbolized_listing_without_raw_bytes_assembles() {
+    // llvm-objdump -d --symbolize-operands --no-show-raw-insn
+    let listing = "<main>:\n<L1>:\n       0:\tif r1 > 0x2a goto +0x2 <L0>\n       1:\tr1 -= 0xa\n       2:\tgoto -0x3 <main>\n<L0>:\n       3:\tr0 = 0x0\n       4:\texit";
+    let p = assemble(listing).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.insns.len(), 5);
+    assert_eq!(
+        p.insns[2],
+        Insn::Ja {
+            off: -3,
+            long: false
+        }
+    );
+}
+
+#[test]
 fn llvm_objdump_listing_assembles_to_its_own_bytes() {
     let listing = include_str!("../../tests/fixtures/llvm_objdump_v4.txt");
     let p = assemble(listing).unwrap_or_else(|e| panic!("{e}"));
