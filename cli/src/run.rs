@@ -96,14 +96,16 @@ pub fn run(args: &RunArgs) -> ExitCode {
         budget: args.budget,
         ..RunOptions::default()
     };
-    let mut trace = Trace::with_limit(usize::MAX);
+    let mut trace_json = Vec::new();
     let result = Execution::new(&program, &input, &mut maps, options).and_then(|mut exec| {
         let ran = if args.trace {
-            exec.run_traced(&mut trace, u64::MAX, &[])
-                .map(|stop| match stop {
-                    Stop::Exited(v) => v,
-                    Stop::Breakpoint(_) | Stop::Paused => exec.vm().reg(vm_core::isa::Reg::R0),
-                })
+            run_streaming_trace(&mut exec, |step| {
+                if !args.json {
+                    println!("{}", format_step(&program, step));
+                } else if trace_json.len() < MAX_JSON_TRACE {
+                    trace_json.push(step_json(&program, step));
+                }
+            })
         } else {
             exec.run()
         };
@@ -112,14 +114,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
             Err(e) => Err(RunError::Exec(e)),
         }
     });
-    if args.trace && !args.json {
-        for step in &trace.steps {
-            println!("{}", format_step(&program, step));
-        }
-    }
     match result {
         Ok(outcome) => {
-            print_outcome(args, &program, &outcome, &maps, &trace);
+            print_outcome(args, &program, &outcome, &maps, trace_json);
             ExitCode::SUCCESS
         }
         Err(RunError::Exec(e)) => {
@@ -129,6 +126,27 @@ pub fn run(args: &RunArgs) -> ExitCode {
         Err(e) => {
             report(args, None, &e.to_string());
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Steps kept in `--json --trace` output; the text trace has no limit.
+const MAX_JSON_TRACE: usize = 100_000;
+
+/// Runs to the end in chunks, handing each executed step to `each` as it
+/// goes, so a long run's trace is never held in memory at once.
+fn run_streaming_trace(
+    exec: &mut Execution<'_>,
+    mut each: impl FnMut(&TraceStep),
+) -> Result<u64, InterpError> {
+    const CHUNK: u64 = 4096;
+    loop {
+        let mut chunk = Trace::with_limit(CHUNK as usize);
+        let stop = exec.run_traced(&mut chunk, CHUNK, &[]);
+        chunk.steps.iter().for_each(&mut each);
+        match stop? {
+            Stop::Exited(v) => return Ok(v),
+            Stop::Breakpoint(_) | Stop::Paused => {}
         }
     }
 }
@@ -167,7 +185,13 @@ fn load(args: &RunArgs) -> Result<Program, String> {
     vm_core::asm::assemble(text).map_err(|e| e.to_string())
 }
 
-fn print_outcome(args: &RunArgs, program: &Program, outcome: &Outcome, maps: &Maps, trace: &Trace) {
+fn print_outcome(
+    args: &RunArgs,
+    program: &Program,
+    outcome: &Outcome,
+    maps: &Maps,
+    trace: Vec<Value>,
+) {
     let r0 = outcome.verdict.code;
     if !args.json {
         println!("r0 = {r0:#x} ({r0}) {}", outcome.verdict.name);
@@ -199,7 +223,8 @@ fn print_outcome(args: &RunArgs, program: &Program, outcome: &Outcome, maps: &Ma
         "insns": outcome.executed,
     });
     if args.trace {
-        out["trace"] = Value::Array(trace.steps.iter().map(|s| step_json(program, s)).collect());
+        out["trace_truncated"] = json!(outcome.executed > trace.len() as u64);
+        out["trace"] = Value::Array(trace);
     }
     println!("{out}");
 }

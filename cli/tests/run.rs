@@ -108,10 +108,19 @@ fn trace_shows_every_step_with_changes() {
     );
     assert_eq!(lines[4], "r0 = 0x7 (7) unknown XDP action 7");
 
+    // Longer than one streamed chunk of steps.
+    let out = bpfplay(
+        &["--trace", "-"],
+        b"r1 = 3000\nloop:\nr1 += -1\nif r1 != 0 goto loop\nexit\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 1 + 6000 + 1 + 1);
+
     let out = bpfplay(&["--trace", "--json", "-"], b"r0 = 3\nexit\n");
     let v = json(&out);
     assert_eq!(v["trace"][0]["regs"]["r0"], 3);
     assert_eq!(v["trace"][1]["insn"], "exit");
+    assert_eq!(v["trace_truncated"], false);
 }
 
 #[test]
