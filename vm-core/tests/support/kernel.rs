@@ -75,8 +75,13 @@ pub struct Kernel(());
 /// The verifier's answer.
 #[derive(Debug)]
 pub enum Verdict {
-    /// Loaded: the program's fd and the maps it uses, in `Program::maps` order.
-    Accepted { prog: Fd, maps: Vec<Fd> },
+    /// Loaded: the program's fd, the maps it uses (in `Program::maps` order)
+    /// and the verifier's log.
+    Accepted {
+        prog: Fd,
+        maps: Vec<Fd>,
+        log: String,
+    },
     /// Rejected with this errno and log.
     Rejected { errno: i32, log: String },
 }
@@ -176,28 +181,29 @@ impl Kernel {
         }
         let bytes: Vec<u8> = raw.iter().flat_map(|r| r.to_bytes()).collect();
         let license = std::ffi::CString::new(license).unwrap();
-        let mut log = vec![0u8; 1 << 20];
+        let mut log = vec![0u8; 1 << 24];
         let mut attr = [0u8; 128];
         put_u32(&mut attr, 0, prog.prog_type as u32);
         put_u32(&mut attr, 4, raw.len() as u32);
         put_u64(&mut attr, 8, bytes.as_ptr() as u64);
         put_u64(&mut attr, 16, license.as_ptr() as u64);
-        put_u32(&mut attr, 24, 1); // log_level
+        put_u32(&mut attr, 24, 2); // log_level: every instruction, as ours prints
         put_u32(&mut attr, 28, log.len() as u32);
         put_u64(&mut attr, 32, log.as_mut_ptr() as u64);
-        match bpf(BPF_PROG_LOAD, &mut attr) {
-            Ok(fd) => Ok(Verdict::Accepted {
+        let result = bpf(BPF_PROG_LOAD, &mut attr);
+        let end = log.iter().position(|b| *b == 0).unwrap_or(log.len());
+        let log = String::from_utf8_lossy(&log[..end]).into_owned();
+        Ok(match result {
+            Ok(fd) => Verdict::Accepted {
                 prog: Fd(fd as i32),
                 maps,
-            }),
-            Err(e) => {
-                let end = log.iter().position(|b| *b == 0).unwrap_or(log.len());
-                Ok(Verdict::Rejected {
-                    errno: e.raw_os_error().unwrap_or(0),
-                    log: String::from_utf8_lossy(&log[..end]).into_owned(),
-                })
-            }
-        }
+                log,
+            },
+            Err(e) => Verdict::Rejected {
+                errno: e.raw_os_error().unwrap_or(0),
+                log,
+            },
+        })
     }
 
     /// `BPF_PROG_TEST_RUN` on a packet: the return value and the packet after.
