@@ -12,6 +12,7 @@ mod disasm;
 mod input;
 mod plugin;
 mod run;
+mod verify;
 
 /// The eBPF playground's VM on the command line.
 #[derive(Parser)]
@@ -33,6 +34,8 @@ enum Command {
     /// Run a program on a packet or event with its maps and the built-in helpers;
     /// print r0 and the verdict (`--trace`: every step; `--json`: one object).
     Run(run::RunArgs),
+    /// Verify a program as the Linux kernel's verifier would (exit 0 accepted, 1 rejected, 2 unreadable).
+    Verify(verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,5 +45,6 @@ fn main() -> ExitCode {
         Command::Disasm(args) => disasm::run(&args),
         Command::Plugin(args) => plugin::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
