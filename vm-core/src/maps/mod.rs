@@ -358,6 +358,27 @@ impl Maps {
         Maps::new(&program.maps, config)
     }
 
+    /// Creates the maps of several programs that share maps by name (a program
+    /// and its tail-call targets): each name once, in order of first appearance.
+    /// Two programs declaring one name differently is an `EINVAL` error.
+    pub fn for_programs(programs: &[&Program], config: MapsConfig) -> Result<Maps, MapCreateError> {
+        let mut defs: Vec<MapDef> = Vec::new();
+        for def in programs.iter().flat_map(|p| &p.maps) {
+            match defs.iter().position(|d| d.name == def.name) {
+                Some(i) if defs.get(i) != Some(def) => {
+                    return Err(MapCreateError {
+                        index: i,
+                        name: def.name.clone(),
+                        error: MapError::Invalid,
+                    })
+                }
+                Some(_) => {}
+                None => defs.push(def.clone()),
+            }
+        }
+        Maps::new(&defs, config)
+    }
+
     /// The configuration the maps were created with.
     pub fn config(&self) -> MapsConfig {
         self.config
