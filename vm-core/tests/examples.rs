@@ -125,7 +125,7 @@ fn kernel() -> Option<Kernel> {
 /// Loads `prog` in the kernel (which must accept it) and returns its fds.
 fn load(k: &Kernel, prog: &Program, what: &str) -> (Fd, Vec<Fd>) {
     match k.load(prog, "GPL").unwrap() {
-        KernelVerdict::Accepted { prog, maps } => (prog, maps),
+        KernelVerdict::Accepted { prog, maps, .. } => (prog, maps),
         KernelVerdict::Rejected { errno, log } => {
             panic!("the kernel rejects {what} (errno {errno}):\n{log}")
         }
