@@ -386,3 +386,48 @@ fn random_numbers_follow_the_seed_and_the_clock_moves() {
     let (c, _) = run_once(src, &input);
     assert_ne!(a.verdict.code & 0xffff_ffff, c.verdict.code & 0xffff_ffff);
 }
+
+#[test]
+fn for_each_map_elem_visits_elements_with_key_and_value_pointers() {
+    let src = "
+        .type xdp
+        .map h, hash, key=4, value=8, max_entries=8
+        r1 = 0
+        *(u64 *)(r10 - 8) = r1
+        r1 = map[h] ll
+        r2 = func[cb] ll
+        r3 = r10
+        r3 += -8
+        r4 = 0
+        call bpf_for_each_map_elem
+        r1 = *(u64 *)(r10 - 8)
+        r0 <<= 32
+        r0 |= r1
+        exit
+    cb:                          ; r1 = map, r2 = &key, r3 = &value, r4 = ctx
+        r5 = *(u32 *)(r2 + 0)
+        r6 = *(u64 *)(r3 + 0)
+        r6 += r5
+        *(u64 *)(r3 + 0) = r6    ; values are writable in place
+        r6 = *(u64 *)(r4 + 0)
+        r6 += r5
+        *(u64 *)(r4 + 0) = r6
+        r0 = 0
+        exit";
+    let p = prog(src);
+    let mut maps = Maps::for_program(&p, MapsConfig::default()).unwrap();
+    for k in [3u32, 4, 5] {
+        maps.update(0, &k.to_le_bytes(), &100u64.to_le_bytes(), BPF_ANY)
+            .unwrap();
+    }
+    let out = run(&p, &Input::packet(udp_packet()), &mut maps).unwrap();
+    assert_eq!(
+        out.verdict.code,
+        3 << 32 | 12,
+        "three elements, keys summing to 12"
+    );
+    assert_eq!(
+        maps.lookup(0, &4u32.to_le_bytes()),
+        Ok(104u64.to_le_bytes().to_vec())
+    );
+}
