@@ -71,3 +71,59 @@ pub fn from_hex(text: &str) -> Option<Vec<u8>> {
         })
         .collect()
 }
+
+/// Which program of a clang BPF object (`.o`) to take.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct ElfPick {
+    /// For an ELF object: the program (function name) to take.
+    #[arg(long = "program", visible_alias = "prog", value_name = "NAME")]
+    pub program: Option<String>,
+    /// For an ELF object: take the program in this section (`xdp`, `tc`,
+    /// `kprobe/do_unlinkat`, ...).
+    #[arg(long, value_name = "SEC", conflicts_with = "program")]
+    pub section: Option<String>,
+}
+
+/// Whether `bytes` are an ELF file (a clang BPF object).
+pub fn is_elf(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x7fELF")
+}
+
+/// Links the program `pick` names in the object `bytes`; with no pick, the
+/// object's only program, or an error listing them when it holds several.
+pub fn load_elf(bytes: &[u8], pick: &ElfPick) -> Result<vm_core::Program, String> {
+    let object = vm_core::elf::ElfObject::parse(bytes).map_err(|e| e.to_string())?;
+    let info = match (&pick.program, &pick.section) {
+        (Some(name), _) => object
+            .programs()
+            .iter()
+            .find(|p| &p.name == name)
+            .ok_or_else(|| {
+                format!(
+                    "no program named '{name}' (the object holds {})",
+                    program_list(&object)
+                )
+            })?,
+        (None, Some(section)) => object.find_in_section(section).map_err(|e| e.to_string())?,
+        (None, None) => match object.programs() {
+            [only] => only,
+            [] => return Err("the object holds no program".into()),
+            _ => {
+                return Err(format!(
+                    "the object holds {}; pick one with --program NAME or --section SEC",
+                    program_list(&object)
+                ))
+            }
+        },
+    };
+    object.load(info).map_err(|e| e.to_string())
+}
+
+fn program_list(object: &vm_core::elf::ElfObject) -> String {
+    object
+        .programs()
+        .iter()
+        .map(|p| format!("{} (section {})", p.name, p.section))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

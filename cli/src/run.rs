@@ -10,7 +10,6 @@ use clap::Args;
 use serde_json::{json, Map as JsonMap, Value};
 use vm_core::asm::Syntax;
 use vm_core::disasm::format_insn;
-use vm_core::elf::ElfObject;
 use vm_core::interp::{InterpError, Stop, Trace, TraceStep, DEFAULT_BUDGET};
 use vm_core::isa::decode;
 use vm_core::maps::{Maps, MapsConfig};
@@ -39,9 +38,8 @@ pub struct RunArgs {
     /// Instructions the run may execute before it is stopped.
     #[arg(long, default_value_t = DEFAULT_BUDGET)]
     budget: u64,
-    /// For an ELF object: the program (function) to run [default: the first].
-    #[arg(long, value_name = "NAME")]
-    prog: Option<String>,
+    #[command(flatten)]
+    elf: input::ElfPick,
     /// The program: assembly source (either syntax), raw bytecode (`.bin`, or
     /// hex text), a clang BPF object (`.o`), or `-` for standard input.
     file: std::path::PathBuf,
@@ -154,19 +152,8 @@ fn run_streaming_trace(
 /// The program in `args.file`, whichever form it is in.
 fn load(args: &RunArgs) -> Result<Program, String> {
     let bytes = input::read(&args.file)?;
-    if bytes.starts_with(b"\x7fELF") {
-        let object = ElfObject::parse(&bytes).map_err(|e| e.to_string())?;
-        return match &args.prog {
-            Some(name) => object.load_by_name(name),
-            None => {
-                let info = object
-                    .programs()
-                    .first()
-                    .ok_or("the object holds no program")?;
-                object.load(info)
-            }
-        }
-        .map_err(|e| e.to_string());
+    if input::is_elf(&bytes) {
+        return input::load_elf(&bytes, &args.elf);
     }
     let is_bin = Path::new(&args.file)
         .extension()
