@@ -48,6 +48,13 @@ pub fn disassemble(p: &Program, syntax: Syntax) -> String {
         if m.flags != 0 {
             let _ = write!(out, ", flags={:#x}", m.flags);
         }
+        if let Some(init) = &m.initial_value {
+            out.push_str(", init=\"");
+            for b in init {
+                let _ = write!(out, "{b:02x}");
+            }
+            out.push('"');
+        }
         out.push('\n');
     }
     for (pc, insn) in p.insns.iter().enumerate() {
@@ -229,7 +236,7 @@ fn ld_ref(
     let map = |word: &str| {
         let idx = usize::try_from(imm).ok();
         match idx.and_then(|i| p.maps.get(i)) {
-            Some(m) if is_plain_label(&m.name) && m.name != "id" => format!("{word}[{}]", m.name),
+            Some(m) if is_plain_label(&m.name) => format!("{word}[{}]", m.name),
             _ => format!("{word}[id:{imm}]"),
         }
     };

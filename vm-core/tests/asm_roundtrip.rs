@@ -214,15 +214,25 @@ fn valid(insns: &[Insn]) -> bool {
     decode(&encode(insns)).is_ok_and(|d| d == insns)
 }
 
-fn map() -> impl Strategy<Value = (MapType, u32, u32, u32, u32)> {
+type MapFields = (MapType, u32, u32, u32, u32, Option<Vec<u8>>);
+
+fn map() -> impl Strategy<Value = MapFields> {
     (
         0..MapType::ALL.len(),
         0u32..64,
         0u32..256,
         1u32..1024,
         prop_oneof![Just(0u32), any::<u32>()],
+        prop::option::of(prop::collection::vec(any::<u8>(), 0..32)),
     )
-        .prop_map(|(t, k, v, m, f)| (MapType::ALL[t], k, v, m, f))
+        .prop_map(|(t, k, v, m, f, init)| {
+            // An initial value is at most one value long.
+            let init = init.map(|mut b| {
+                b.truncate(v as usize);
+                b
+            });
+            (MapType::ALL[t], k, v, m, f, init)
+        })
 }
 
 fn program() -> impl Strategy<Value = Program> {
@@ -239,14 +249,17 @@ fn program() -> impl Strategy<Value = Program> {
                     .into_iter()
                     .enumerate()
                     .map(
-                        |(i, (map_type, key_size, value_size, max_entries, flags))| MapDef {
+                        |(
+                            i,
+                            (map_type, key_size, value_size, max_entries, flags, initial_value),
+                        )| MapDef {
                             name: format!("map_{i}"),
                             map_type,
                             key_size,
                             value_size,
                             max_entries,
                             flags,
-                            initial_value: None,
+                            initial_value,
                         },
                     )
                     .collect(),

@@ -197,7 +197,7 @@ impl Builder {
         }
     }
 
-    /// `.map NAME, TYPE, key=N, value=N, max_entries=N[, flags=N]`
+    /// `.map NAME, TYPE, key=N, value=N, max_entries=N[, flags=N][, init="HEX"]`
     fn map_directive(&mut self, c: &mut Cursor<'_>, span: Span, line: u32) -> Result<(), AsmError> {
         let (name, nspan) = c.ident("a map name")?;
         if let Some(i) = self.maps.iter().position(|m| m.name == name) {
@@ -214,10 +214,28 @@ impl Builder {
             ))
         })?;
         let (mut key, mut value, mut max, mut flags) = (None, None, None, None);
+        let mut init: Option<(Vec<u8>, Span)> = None;
         while !c.at_end() {
             c.eat(",");
-            let (field, fspan) = c.ident("key=, value=, max_entries= or flags=")?;
+            let (field, fspan) = c.ident("key=, value=, max_entries=, flags= or init=")?;
             c.expect("=")?;
+            if field == "init" {
+                if init.is_some() {
+                    return Err(fspan.error("init is given twice"));
+                }
+                let at = c.span();
+                let Some(Tok::Str(hex)) = c.peek() else {
+                    return Err(c.expected("the initial value as quoted hex (\"0a0b...\")"));
+                };
+                c.bump();
+                let bytes = parse_hex(hex).ok_or_else(|| {
+                    at.error(format!(
+                        "expected an even number of hex digits, found \"{hex}\""
+                    ))
+                })?;
+                init = Some((bytes, at));
+                continue;
+            }
             let (v, vspan) = c.int("a number")?;
             let v = u32::try_from(v)
                 .map_err(|_| vspan.error(format!("{field} must be 0 to 4294967295, found {v}")))?;
@@ -228,7 +246,7 @@ impl Builder {
                 "flags" | "map_flags" => &mut flags,
                 _ => {
                     return Err(fspan.error(format!(
-                        "expected key=, value=, max_entries= or flags=, found '{field}'"
+                        "expected key=, value=, max_entries=, flags= or init=, found '{field}'"
                     )))
                 }
             };
@@ -241,14 +259,23 @@ impl Builder {
             span.to(c.prev_span())
                 .error("expected max_entries=N in the .map directive")
         })?;
+        let value_size = value.unwrap_or(0);
+        if let Some((bytes, at)) = &init {
+            if u32::try_from(bytes.len()).map_or(true, |n| n > value_size) {
+                return Err(at.error(format!(
+                    "init has {} bytes but the value is {value_size} bytes",
+                    bytes.len()
+                )));
+            }
+        }
         self.maps.push(MapDef {
             name: name.to_string(),
             map_type,
             key_size: key.unwrap_or(0),
-            value_size: value.unwrap_or(0),
+            value_size,
             max_entries,
             flags: flags.unwrap_or(0),
-            initial_value: None,
+            initial_value: init.map(|(bytes, _)| bytes),
         });
         self.map_lines.push(line);
         Ok(())
@@ -412,6 +439,20 @@ impl Builder {
             })
             .collect()
     }
+}
+
+/// Bytes from an even number of hex digits.
+fn parse_hex(hex: &str) -> Option<Vec<u8>> {
+    if hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|p| u8::from_str_radix(p, 16).ok())
+        })
+        .collect()
 }
 
 /// Sets the offset of a jump, local call or function address; on overflow,

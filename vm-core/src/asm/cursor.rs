@@ -73,6 +73,7 @@ impl<'a> Cursor<'a> {
             Some(Tok::Ident(s)) => format!("'{s}'"),
             Some(Tok::Num(n)) => format!("number {n}"),
             Some(Tok::Punct(p)) => format!("'{p}'"),
+            Some(Tok::Str(s)) => format!("\"{s}\""),
         }
     }
 

@@ -43,6 +43,8 @@ pub(crate) enum Tok<'a> {
     Num(u64),
     /// Punctuation or an operator (`,`, `[`, `+=`, `s>>=`, `==`, ...).
     Punct(&'static str),
+    /// The text between double quotes (no escapes), as in `init="0102"`.
+    Str(&'a str),
 }
 
 /// One token and where it is.
@@ -129,6 +131,19 @@ pub(crate) fn tokenize(text: &str, line: u32, col0: u32) -> Result<Vec<Token<'_>
             })?;
             out.push(Token {
                 tok: Tok::Num(value),
+                span: span(i),
+            });
+            continue;
+        }
+        if c == '"' {
+            let body = &rest[1..];
+            let Some(close) = body.find('"') else {
+                return Err(span(chars.len()).error("expected a closing '\"', found end of line"));
+            };
+            let text = &body[..close];
+            i += text.chars().count() + 2;
+            out.push(Token {
+                tok: Tok::Str(text),
                 span: span(i),
             });
             continue;
@@ -254,5 +269,14 @@ mod tests {
         assert!(tokenize("r0 = 12ab", 1, 1).is_err());
         assert!(tokenize("r0 = @", 1, 1).is_err());
         assert!(tokenize("r0 s= 1", 1, 1).is_ok());
+        assert!(tokenize("init=\"0102", 1, 1).is_err());
+    }
+
+    #[test]
+    fn strings() {
+        let t = tokenize("init=\"0a0b\" x", 1, 1).unwrap();
+        assert_eq!(t[2].tok, Tok::Str("0a0b"));
+        assert_eq!((t[2].span.col, t[2].span.len), (6, 6));
+        assert_eq!(t[3].span.col, 13);
     }
 }

@@ -42,8 +42,13 @@ pub(crate) fn ld_imm64_ref(
                 (LdImm64Kind::MapIdx, LdImm64Kind::MapIdxValue)
             };
             // `map[id:N]` names the map by index, as the kernel log names it by id.
-            let (imm, fixup) = if c.eat_ident("id") {
-                c.expect(":")?;
+            let by_index = matches!(
+                (c.peek(), c.peek_at(1)),
+                (Some(Tok::Ident("id")), Some(Tok::Punct(":")))
+            );
+            let (imm, fixup) = if by_index {
+                c.bump();
+                c.bump();
                 (c.imm32("a map index")?, None)
             } else {
                 let (name, span) = c.ident("a map name")?;

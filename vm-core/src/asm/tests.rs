@@ -349,6 +349,25 @@ fn maps_and_program_type() {
     assert_eq!(e.column, 9);
     let e = err(".map m, hash, key=4, value=4", Syntax::PseudoC);
     assert!(e.message.contains("max_entries"), "{e}");
+    let p = assemble(".map .rodata, array, key=4, value=6, max_entries=1, init=\"48690a\"\nexit")
+        .unwrap();
+    assert_eq!(p.maps[0].initial_value.as_deref(), Some(&b"Hi\n"[..]));
+    let e = err(
+        ".map d, array, key=4, value=2, max_entries=1, init=\"010203\"",
+        Syntax::PseudoC,
+    );
+    assert_eq!(
+        e.to_string(),
+        "1:52: init has 3 bytes but the value is 2 bytes"
+    );
+    let e = err(
+        ".map d, array, key=4, value=2, max_entries=1, init=\"0g\"",
+        Syntax::PseudoC,
+    );
+    assert!(e.message.contains("hex digits"), "{e}");
+    let p =
+        assemble(".map id, hash, key=4, value=4, max_entries=1\nr1 = map[id] ll\nexit").unwrap();
+    assert_eq!(p.insns[0], lddw(R1, LdImm64Kind::MapFd, 0, 0));
     let e = err(".type nope", Syntax::PseudoC);
     assert!(e.message.contains("found 'nope'"), "{e}");
 }
