@@ -486,6 +486,11 @@ pub(crate) enum Target<'a> {
     Label(&'a str, Span),
 }
 
+/// The 1-based column of byte `i` of an ASCII prefix.
+fn col_after(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1)
+}
+
 /// Strips the listing prefix of a line copied from `llvm-objdump -d`
 /// (`      3:\t61 21 04 00 00 00 00 00\t`) or from the kernel verifier log
 /// (`3: (61) `), so such listings assemble as they are. Returns the code and
@@ -518,7 +523,7 @@ pub(crate) fn strip_listing_prefix(line: &str) -> (&str, u32) {
     if b.get(i + 1) == Some(&b'(') && is_hex(i + 2) && is_hex(i + 3) && b.get(i + 4) == Some(&b')')
     {
         let start = i + 5;
-        return (&line[start..], start as u32 + 1);
+        return (&line[start..], col_after(start));
     }
     // llvm-objdump: `N:` then whitespace then at least 8 byte pairs, each followed by a space.
     while is_space(i) {
@@ -531,7 +536,7 @@ pub(crate) fn strip_listing_prefix(line: &str) -> (&str, u32) {
     }
     // Zero pairs: `llvm-objdump --no-show-raw-insn`.
     if pairs % 8 == 0 {
-        (&line[i..], i as u32 + 1)
+        (&line[i..], col_after(i))
     } else {
         (line, 1)
     }

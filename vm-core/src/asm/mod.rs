@@ -115,7 +115,8 @@ pub fn assemble_with(src: &str, syntax: Syntax) -> Result<Program, AsmError> {
 pub fn detect_syntax(src: &str) -> Syntax {
     for (idx, raw_line) in src.lines().enumerate() {
         let (code, col0) = builder::strip_listing_prefix(raw_line);
-        let Ok(toks) = lexer::tokenize(code, idx as u32 + 1, col0) else {
+        let line = u32::try_from(idx + 1).unwrap_or(u32::MAX);
+        let Ok(toks) = lexer::tokenize(code, line, col0) else {
             continue;
         };
         let mut toks = toks.as_slice();
