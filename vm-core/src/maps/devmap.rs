@@ -4,6 +4,7 @@
 //! program part this VM ignores.
 
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
 
@@ -14,7 +15,8 @@ use crate::program::MapDef;
 #[derive(Clone, Debug)]
 pub struct Devmap {
     def: MapDef,
-    slots: Vec<Option<Vec<u8>>>,
+    /// Filled slots only.
+    slots: BTreeMap<u32, Vec<u8>>,
 }
 
 impl Devmap {
@@ -25,13 +27,13 @@ impl Devmap {
         }
         Ok(Devmap {
             def: def.clone(),
-            slots: alloc::vec![None; def.max_entries as usize],
+            slots: BTreeMap::new(),
         })
     }
 
     /// The interface index in slot `index`, if any.
     pub fn ifindex(&self, index: u32) -> Option<u32> {
-        let v = self.slots.get(index as usize)?.as_ref()?;
+        let v = self.slots.get(&index)?;
         Some(u32::from_le_bytes(v.get(..4)?.try_into().ok()?))
     }
 }
@@ -42,11 +44,14 @@ impl Map for Devmap {
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<(), MapError> {
-        let slot = self
-            .slots
-            .get_mut(key_u32(key)? as usize)
-            .ok_or(MapError::TooBig)?;
-        slot.take().map(|_| ()).ok_or(MapError::NotFound)
+        let index = key_u32(key)?;
+        if index >= self.def.max_entries {
+            return Err(MapError::TooBig);
+        }
+        self.slots
+            .remove(&index)
+            .map(|_| ())
+            .ok_or(MapError::NotFound)
     }
 
     fn next_key(&self, key: Option<&[u8]>) -> Result<Vec<u8>, MapError> {
@@ -63,8 +68,8 @@ impl Map for Devmap {
 
     fn lookup_user(&self, key: &[u8]) -> Result<Vec<u8>, MapError> {
         self.slots
-            .get(key_u32(key)? as usize)
-            .and_then(Clone::clone)
+            .get(&key_u32(key)?)
+            .cloned()
             .ok_or(MapError::NotFound)
     }
 
@@ -73,15 +78,15 @@ impl Map for Devmap {
         if value.len() != self.def.value_size as usize {
             return Err(MapError::Invalid);
         }
-        let slot = self
-            .slots
-            .get_mut(key_u32(key)? as usize)
-            .ok_or(MapError::TooBig)?;
-        match (&slot, flags) {
-            (Some(_), BPF_NOEXIST) => Err(MapError::Exists),
-            (None, BPF_EXIST) => Err(MapError::NotFound),
+        let index = key_u32(key)?;
+        if index >= self.def.max_entries {
+            return Err(MapError::TooBig);
+        }
+        match (self.slots.contains_key(&index), flags) {
+            (true, BPF_NOEXIST) => Err(MapError::Exists),
+            (false, BPF_EXIST) => Err(MapError::NotFound),
             _ => {
-                *slot = Some(value.to_vec());
+                self.slots.insert(index, value.to_vec());
                 Ok(())
             }
         }

@@ -52,9 +52,9 @@ pub struct HashMap {
     lru: bool,
     stride: usize,
     index: hashbrown::HashMap<Vec<u8>, u32, FnvBuildHasher>,
-    /// The key held by each slot.
+    /// The key held by each slot used so far (grows up to `max_entries`).
     keys: Vec<Option<Vec<u8>>>,
-    /// Free slots; the next one used is at the end.
+    /// Slots freed by deletes; the next one reused is at the end.
     free: Vec<u32>,
     /// When each slot was last used (LRU only).
     used: Vec<u64>,
@@ -87,13 +87,9 @@ impl HashMap {
             lru,
             stride,
             index: hashbrown::HashMap::with_hasher(FnvBuildHasher),
-            keys: alloc::vec![None; slots],
-            free: (0..def.max_entries).rev().collect(),
-            used: if lru {
-                alloc::vec![0; slots]
-            } else {
-                Vec::new()
-            },
+            keys: Vec::new(),
+            free: Vec::new(),
+            used: Vec::new(),
             clock: 0,
             values,
         })
@@ -126,6 +122,13 @@ impl HashMap {
     fn allocate(&mut self) -> Result<u32, MapError> {
         if let Some(slot) = self.free.pop() {
             return Ok(slot);
+        }
+        if self.keys.len() < self.def.max_entries as usize {
+            self.keys.push(None);
+            if self.lru {
+                self.used.push(0);
+            }
+            return Ok((self.keys.len() - 1) as u32);
         }
         if !self.lru {
             return Err(MapError::TooBig);

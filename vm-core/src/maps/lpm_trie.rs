@@ -26,7 +26,7 @@ pub const LPM_DATA_SIZE_MAX: u32 = 256;
 pub struct LpmTrie {
     def: MapDef,
     stride: usize,
-    /// Each slot's prefix: length and the data as given.
+    /// Each slot's prefix: length and the data as given (grows up to `max_entries`).
     slots: Vec<Option<(u32, Vec<u8>)>>,
     values: Vec<u8>,
 }
@@ -69,7 +69,7 @@ impl LpmTrie {
         Ok(LpmTrie {
             def: def.clone(),
             stride,
-            slots: alloc::vec![None; def.max_entries as usize],
+            slots: Vec::new(),
             values: alloc_arena(def.max_entries as usize, stride)?,
         })
     }
@@ -139,11 +139,14 @@ impl Map for LpmTrie {
             Some(_) if flags == BPF_NOEXIST => return Err(MapError::Exists),
             Some(slot) => slot,
             None if flags == BPF_EXIST => return Err(MapError::NotFound),
-            None => self
-                .slots
-                .iter()
-                .position(Option::is_none)
-                .ok_or(MapError::NoSpace)?,
+            None => match self.slots.iter().position(Option::is_none) {
+                Some(free) => free,
+                None if self.slots.len() < self.def.max_entries as usize => {
+                    self.slots.push(None);
+                    self.slots.len() - 1
+                }
+                None => return Err(MapError::NoSpace),
+            },
         };
         if let Some(s) = self.slots.get_mut(slot) {
             *s = Some((prefixlen, data.to_vec()));

@@ -634,6 +634,50 @@ mod tests {
     }
 
     #[test]
+    fn huge_max_entries_cost_nothing_or_are_refused() {
+        let big = |t, k, v| def("big", t, k, v, u32::MAX);
+        let cfg = MapsConfig::default();
+        assert_eq!(
+            create_map(&big(MapType::Hash, 4, 8), cfg).err(),
+            Some(MapError::NoMemory)
+        );
+        assert_eq!(
+            create_map(&big(MapType::Array, 4, 8), cfg).err(),
+            Some(MapError::NoMemory)
+        );
+        assert_eq!(
+            create_map(&big(MapType::LpmTrie, 8, 8), cfg).err(),
+            Some(MapError::NoMemory)
+        );
+        assert_eq!(
+            create_map(&big(MapType::Queue, 0, 8), cfg).err(),
+            Some(MapError::NoMemory)
+        );
+        assert_eq!(
+            create_map(&big(MapType::StackTrace, 4, 64), cfg).err(),
+            Some(MapError::Invalid)
+        );
+        assert_eq!(
+            create_map(&def("s", MapType::StackTrace, 4, 8 * 128, 4), cfg).err(),
+            Some(MapError::Invalid)
+        );
+        let mut p = create_map(&big(MapType::ProgArray, 4, 4), cfg).unwrap();
+        p.update_user(
+            &u32::MAX.wrapping_sub(1).to_le_bytes(),
+            &1u32.to_le_bytes(),
+            BPF_ANY,
+        )
+        .unwrap();
+        assert!(create_map(&big(MapType::Devmap, 4, 4), cfg).is_ok());
+        assert!(create_map(&big(MapType::PerfEventArray, 4, 4), cfg).is_ok());
+        // A million-entry hash map only allocates its value arena up front.
+        let mut h = create_map(&def("h", MapType::Hash, 4, 8, 1 << 20), cfg).unwrap();
+        h.update_user(&7u32.to_le_bytes(), &[1; 8], BPF_ANY)
+            .unwrap();
+        assert_eq!(h.next_key(None), Ok(7u32.to_le_bytes().to_vec()));
+    }
+
+    #[test]
     fn user_space_api() {
         let mut maps = Maps::new(
             &[

@@ -3,6 +3,7 @@
 //! index (the position of the program in the list the run is given).
 
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
 
@@ -13,7 +14,8 @@ use crate::program::MapDef;
 #[derive(Clone, Debug)]
 pub struct ProgArray {
     def: MapDef,
-    slots: Vec<Option<u32>>,
+    /// Filled slots only.
+    slots: BTreeMap<u32, u32>,
 }
 
 impl ProgArray {
@@ -24,18 +26,21 @@ impl ProgArray {
         }
         Ok(ProgArray {
             def: def.clone(),
-            slots: alloc::vec![None; def.max_entries as usize],
+            slots: BTreeMap::new(),
         })
     }
 
     /// The program index in slot `index`, if any (what `bpf_tail_call` jumps to).
     pub fn get(&self, index: u32) -> Option<u32> {
-        self.slots.get(index as usize).copied().flatten()
+        self.slots.get(&index).copied()
     }
 
     /// Puts program `prog` in slot `index`.
     pub fn set(&mut self, index: u32, prog: u32) -> Result<(), MapError> {
-        *self.slots.get_mut(index as usize).ok_or(MapError::TooBig)? = Some(prog);
+        if index >= self.def.max_entries {
+            return Err(MapError::TooBig);
+        }
+        self.slots.insert(index, prog);
         Ok(())
     }
 }
@@ -46,11 +51,14 @@ impl Map for ProgArray {
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<(), MapError> {
-        let slot = self
-            .slots
-            .get_mut(key_u32(key)? as usize)
-            .ok_or(MapError::TooBig)?;
-        slot.take().map(|_| ()).ok_or(MapError::NotFound)
+        let index = key_u32(key)?;
+        if index >= self.def.max_entries {
+            return Err(MapError::TooBig);
+        }
+        self.slots
+            .remove(&index)
+            .map(|_| ())
+            .ok_or(MapError::NotFound)
     }
 
     fn next_key(&self, key: Option<&[u8]>) -> Result<Vec<u8>, MapError> {

@@ -22,10 +22,15 @@ pub struct QueueStack {
 
 impl QueueStack {
     /// Creates a queue (`lifo == false`) or stack: `key_size` must be 0 and
-    /// `value_size`, `max_entries` non-zero (`EINVAL`).
+    /// `value_size`, `max_entries` non-zero (`EINVAL`); the values it can hold
+    /// must fit in [`MAX_MAP_BYTES`](super::MAX_MAP_BYTES) (`ENOMEM`).
     pub fn new(def: &MapDef, lifo: bool) -> Result<QueueStack, MapError> {
         if def.key_size != 0 || def.value_size == 0 || def.max_entries == 0 {
             return Err(MapError::Invalid);
+        }
+        let bytes = u64::from(def.value_size) * u64::from(def.max_entries);
+        if bytes > super::MAX_MAP_BYTES as u64 {
+            return Err(MapError::NoMemory);
         }
         Ok(QueueStack {
             def: def.clone(),

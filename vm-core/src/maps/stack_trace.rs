@@ -8,6 +8,7 @@
 //! `BPF_F_REUSE_STACKID` is set.
 
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::hash::{BuildHasher, Hasher};
@@ -16,6 +17,8 @@ use super::hash::FnvBuildHasher;
 use super::{key_u32, Map, MapError};
 use crate::program::MapDef;
 
+/// Most frames a stack may hold (`sysctl kernel.perf_event_max_stack`).
+pub const MAX_STACK_DEPTH: u32 = 127;
 /// Low 8 bits of the flags: frames to skip.
 pub const BPF_F_SKIP_FIELD_MASK: u64 = 0xff;
 /// Record the user-space stack instead of the kernel one.
@@ -29,24 +32,30 @@ pub const BPF_F_REUSE_STACKID: u64 = 1 << 10;
 #[derive(Clone, Debug)]
 pub struct StackTraceMap {
     def: MapDef,
-    buckets: Vec<Option<Vec<u64>>>,
+    /// `max_entries` rounded up to a power of two.
+    n_buckets: u32,
+    /// Filled buckets only.
+    buckets: BTreeMap<u32, Vec<u64>>,
 }
 
 impl StackTraceMap {
-    /// Creates the map: `key_size` 4, `value_size` a non-zero multiple of 8,
-    /// `max_entries` non-zero (`EINVAL`).
+    /// Creates the map: `key_size` 4, `value_size` a non-zero multiple of 8 of
+    /// at most 127 frames (`perf_event_max_stack`), `max_entries` non-zero and at
+    /// most 2^31 (`EINVAL`).
     pub fn new(def: &MapDef) -> Result<StackTraceMap, MapError> {
         if def.key_size != 4
             || def.value_size == 0
             || def.value_size % 8 != 0
             || def.max_entries == 0
-            || def.max_entries > 1 << 20
+            || def.value_size / 8 > MAX_STACK_DEPTH
+            || def.max_entries > 1 << 31
         {
             return Err(MapError::Invalid);
         }
         Ok(StackTraceMap {
             def: def.clone(),
-            buckets: alloc::vec![None; def.max_entries.next_power_of_two() as usize],
+            n_buckets: def.max_entries.next_power_of_two(),
+            buckets: BTreeMap::new(),
         })
     }
 
@@ -72,20 +81,20 @@ impl StackTraceMap {
         for ip in &ips {
             h.write(&ip.to_le_bytes());
         }
-        let mask = self.buckets.len() - 1;
-        let id = (h.finish() as usize) & mask;
-        let bucket = self.buckets.get_mut(id).ok_or(MapError::Invalid)?;
-        match bucket {
+        let id = (h.finish() as u32) & (self.n_buckets - 1);
+        match self.buckets.get(&id) {
             Some(old) if *old == ips => {}
             Some(_) if flags & BPF_F_REUSE_STACKID == 0 => return Err(MapError::Exists),
-            _ => *bucket = Some(ips),
+            _ => {
+                self.buckets.insert(id, ips);
+            }
         }
-        Ok(id as u32)
+        Ok(id)
     }
 
     /// The frames recorded under `id`.
     pub fn stack(&self, id: u32) -> Option<&[u64]> {
-        self.buckets.get(id as usize)?.as_deref()
+        self.buckets.get(&id).map(Vec::as_slice)
     }
 }
 
@@ -95,28 +104,24 @@ impl Map for StackTraceMap {
     }
 
     fn delete(&mut self, key: &[u8]) -> Result<(), MapError> {
-        let bucket = self
-            .buckets
-            .get_mut(key_u32(key)? as usize)
-            .ok_or(MapError::NotFound)?;
-        bucket.take().map(|_| ()).ok_or(MapError::NotFound)
+        self.buckets
+            .remove(&key_u32(key)?)
+            .map(|_| ())
+            .ok_or(MapError::NotFound)
     }
 
     fn next_key(&self, key: Option<&[u8]>) -> Result<Vec<u8>, MapError> {
         let start = match key {
-            Some(k) => {
-                let id = key_u32(k)? as usize;
-                if id < self.buckets.len() {
-                    id + 1
-                } else {
-                    0
-                }
-            }
+            Some(k) => match key_u32(k)? {
+                id if id < self.n_buckets => id.saturating_add(1),
+                _ => 0,
+            },
             None => 0,
         };
-        (start..self.buckets.len())
-            .find(|i| self.buckets.get(*i).is_some_and(Option::is_some))
-            .map(|i| (i as u32).to_le_bytes().to_vec())
+        self.buckets
+            .range(start..)
+            .next()
+            .map(|(id, _)| id.to_le_bytes().to_vec())
             .ok_or(MapError::NotFound)
     }
 
