@@ -66,6 +66,20 @@ pub fn disassemble(p: &Program, syntax: Syntax) -> String {
                 continue;
             }
         }
+        // The C line it came from (objects built with -g), as a comment where
+        // it changes, as the kernel's verifier log shows it.
+        if let Some(line) = p.c_line(pc) {
+            let prev = pc.checked_sub(1).and_then(|prev| p.c_line(prev));
+            if prev != Some(line) || labels.names.contains_key(&pc) {
+                let _ = writeln!(
+                    out,
+                    "    ; {} @ {}:{}",
+                    line.text.trim(),
+                    line.file,
+                    line.line
+                );
+            }
+        }
         let _ = writeln!(out, "    {}", format_with(p, pc, syntax, &labels));
     }
     // A label just past the end (a jump out of the program) keeps its place.

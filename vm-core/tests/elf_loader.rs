@@ -414,3 +414,29 @@ fn unsupported_program_types_are_listed_but_not_loaded() {
     let err = obj.load(info).unwrap_err();
     assert!(matches!(err.kind, ElfErrorKind::Unsupported(_)), "{err}");
 }
+
+#[test]
+fn disassembly_shows_c_lines_and_assembles_back() {
+    for name in FIXTURES {
+        let obj = object(name);
+        for (info, prog) in obj.load_all() {
+            let prog = prog.unwrap();
+            let text = vm_core::disasm::disassemble(&prog, vm_core::asm::Syntax::PseudoC);
+            let first = prog.c_line(0).unwrap();
+            assert!(
+                text.contains(&format!(
+                    "; {} @ {}:{}",
+                    first.text.trim(),
+                    first.file,
+                    first.line
+                )),
+                "{name} {}:\n{text}",
+                info.name
+            );
+            let back = vm_core::asm::assemble(&text)
+                .unwrap_or_else(|e| panic!("{name} {}: {e}\n{text}", info.name));
+            assert_eq!(back.insns, prog.insns, "{name} {}", info.name);
+            assert_eq!(back.maps.len(), prog.maps.len(), "{name} {}", info.name);
+        }
+    }
+}
