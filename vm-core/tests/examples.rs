@@ -459,3 +459,45 @@ fn loop_histogram_buckets_by_log2() {
     // func_info ("missing btf func_info"), which assembly source has none of.
     println!("kernel check skipped: bpf_loop callbacks need BTF func_info, which assembly lacks");
 }
+
+#[test]
+fn sample_stacks_samples_a_quarter_and_counts_per_stack() {
+    let prog = example!("sample_stacks.s");
+    let mut maps = Maps::for_program(&prog, MapsConfig::default()).unwrap();
+    let (stacks, samples) = (
+        maps.index_of("stacks").unwrap(),
+        maps.index_of("samples").unwrap(),
+    );
+    let paths = [
+        vec![
+            0xffff_ffff_8130_0010u64,
+            0xffff_ffff_8120_0020,
+            0xffff_ffff_8100_0030,
+        ],
+        vec![0xffff_ffff_8130_0010u64, 0xffff_ffff_8150_0040],
+    ];
+    let mut seed = 1;
+    for i in 0..400 {
+        let mut input = Input::kprobe(KprobeEvent::with_args("tcp_sendmsg", paths[i % 2][0], &[]));
+        input.system.kernel_stack = paths[i % 2].clone();
+        input.system.random_seed = seed;
+        let out = run(&prog, &input, &mut maps).unwrap();
+        seed = out.random_state; // the generator goes on from run to run
+    }
+    let entries = maps.entries(samples).unwrap();
+    assert_eq!(entries.len(), 2, "two distinct stacks were sampled");
+    let mut total = 0;
+    for e in &entries {
+        let id = u32::from_le_bytes(e.key.clone().try_into().unwrap());
+        let frames = maps.stack_trace(stacks).unwrap().stack(id).unwrap();
+        assert!(paths.iter().any(|p| p == frames), "{frames:x?}");
+        total += u64::from_le_bytes(e.value.clone().try_into().unwrap());
+    }
+    assert!(
+        (70..=130).contains(&total),
+        "about one call in four sampled: {total} of 400"
+    );
+    if let Some(k) = kernel() {
+        load(&k, &prog, "sample_stacks.s");
+    }
+}

@@ -431,3 +431,35 @@ fn for_each_map_elem_visits_elements_with_key_and_value_pointers() {
         Ok(104u64.to_le_bytes().to_vec())
     );
 }
+
+#[test]
+fn an_abandoned_execution_gives_the_maps_their_values_back() {
+    use vm_core::run::Execution;
+    let src = "
+        .type xdp
+        .map a, array, key=4, value=8, max_entries=1
+        r1 = map[a][0] + 0 ll
+        r2 = 5
+        *(u64 *)(r1 + 0) = r2
+        r0 = 2
+        exit";
+    let p = prog(src);
+    let mut maps = Maps::for_program(&p, MapsConfig::default()).unwrap();
+    {
+        let mut exec = Execution::new(
+            &p,
+            &Input::packet(udp_packet()),
+            &mut maps,
+            RunOptions::default(),
+        )
+        .unwrap();
+        exec.run_steps(3).unwrap();
+        // Dropped mid-run, after the store.
+    }
+    assert_eq!(
+        maps.lookup(0, &0u32.to_le_bytes()),
+        Ok(5u64.to_le_bytes().to_vec())
+    );
+    let out = run(&p, &Input::packet(udp_packet()), &mut maps).unwrap();
+    assert_eq!(out.verdict.name, "XDP_PASS");
+}
