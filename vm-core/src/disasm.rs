@@ -70,7 +70,8 @@ pub fn disassemble(p: &Program, syntax: Syntax) -> String {
         // it changes, as the kernel's verifier log shows it.
         if let Some(line) = p.c_line(pc) {
             let prev = pc.checked_sub(1).and_then(|prev| p.c_line(prev));
-            if prev != Some(line) || labels.names.contains_key(&pc) {
+            let same = prev.is_some_and(|q| (q.line, &q.file) == (line.line, &line.file));
+            if !same || labels.names.contains_key(&pc) {
                 let _ = writeln!(
                     out,
                     "    ; {} @ {}:{}",
