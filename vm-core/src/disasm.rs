@@ -436,6 +436,8 @@ fn pseudo(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
             let ty = type_name(size, false);
             match mode {
                 PacketMode::Abs => format!("r0 = *({ty} *)skb[{imm}]"),
+                // LLVM reads only `skb[r1]`; the kernel log prints `skb[r1 + 4]`.
+                PacketMode::Ind(r) if imm == 0 => format!("r0 = *({ty} *)skb[r{}]", r.number()),
                 PacketMode::Ind(r) if imm < 0 => {
                     format!("r0 = *({ty} *)skb[r{} - {}]", r.number(), -i64::from(imm))
                 }

@@ -408,3 +408,122 @@ fn generated_programs_are_mostly_valid() {
         .count();
     assert!(valid_count > 300, "only {valid_count} of 500 valid");
 }
+
+/// The first of `names` found on `PATH`.
+fn find_tool(names: &[&str]) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|n| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(n))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Instructions whose pseudo-C as we print it LLVM's assembler also reads:
+/// not helper calls by name (`call bpf_x#1`), local calls, kfuncs, map and
+/// other pseudo loads, `skb[rN + off]` with an offset, or a numeric `gotol`
+/// beyond 16 bits.
+fn llvm_reads(chunk: &[Insn]) -> bool {
+    chunk.iter().all(|i| match i {
+        Insn::Call(_) => false,
+        Insn::LdImm64 { kind, .. } => *kind == LdImm64Kind::Imm,
+        Insn::LdPacket {
+            mode: PacketMode::Ind(_),
+            imm,
+            ..
+        } => *imm == 0,
+        Insn::Ja { off, .. } => i16::try_from(*off).is_ok(),
+        _ => true,
+    })
+}
+
+/// Differential test against LLVM: a long random program, printed by our
+/// disassembler, assembled by `llvm-mc` (`-mcpu=v4`), gives our bytes; and
+/// `llvm-objdump -d` of that object assembles with ours to the same bytes.
+/// Skips, saying so, where LLVM is not installed.
+#[test]
+fn llvm_assembles_our_pseudo_c_to_the_same_bytes() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let (Some(mc), Some(objcopy)) = (
+        find_tool(&["llvm-mc-19", "llvm-mc"]),
+        find_tool(&["llvm-objcopy-19", "llvm-objcopy"]),
+    ) else {
+        println!("llvm-mc / llvm-objcopy not found; skipping the LLVM differential test");
+        return;
+    };
+    let mut runner = TestRunner::deterministic();
+    let strategy = insn();
+    let mut insns = Vec::new();
+    while insns.len() < 3000 {
+        let chunk = strategy.new_tree(&mut runner).unwrap().current();
+        if valid(&chunk) && llvm_reads(&chunk) {
+            insns.extend(chunk);
+        }
+    }
+    let p = Program::from_insns(insns);
+    let text = disassemble(&p, Syntax::PseudoC);
+    let dir = std::env::temp_dir().join(format!("bpfplay-llvm-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (src, obj, bin) = (dir.join("p.s"), dir.join("p.o"), dir.join("p.bin"));
+    std::fs::write(&src, format!("\t.section xdp,\"ax\",@progbits\n{text}")).unwrap();
+    let out = std::process::Command::new(&mc)
+        .args(["-triple", "bpfel", "-mcpu=v4", "-filetype=obj", "-o"])
+        .arg(&obj)
+        .arg(&src)
+        .output()
+        .expect("run llvm-mc");
+    assert!(
+        out.status.success(),
+        "llvm-mc rejected our output:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = std::process::Command::new(&objcopy)
+        .args(["-O", "binary", "--only-section=xdp"])
+        .arg(&obj)
+        .arg(&bin)
+        .output()
+        .expect("run llvm-objcopy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let llvm = std::fs::read(&bin).unwrap();
+    let ours = encode(&p.insns);
+    if llvm != ours {
+        let slot = llvm
+            .chunks(8)
+            .zip(ours.chunks(8))
+            .position(|(a, b)| a != b)
+            .unwrap_or(llvm.len().min(ours.len()) / 8);
+        panic!(
+            "LLVM's bytes differ at slot {slot}: {:?} (ours: {:?}), printed as {:?}",
+            llvm.get(slot * 8..slot * 8 + 8),
+            ours.get(slot * 8..slot * 8 + 8),
+            vm_core::disasm::format_insn(&p, slot, Syntax::PseudoC)
+        );
+    }
+    // And the other way: what llvm-objdump prints of it, we assemble to the same bytes.
+    if let Some(objdump) = find_tool(&["llvm-objdump-19", "llvm-objdump"]) {
+        let out = std::process::Command::new(&objdump)
+            .args(["-d", "--mattr=+alu32"])
+            .arg(&obj)
+            .output()
+            .expect("run llvm-objdump");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let listing = String::from_utf8_lossy(&out.stdout);
+        let q = assemble_with(&listing, Syntax::PseudoC)
+            .unwrap_or_else(|e| panic!("llvm-objdump's listing: {e}"));
+        assert_eq!(
+            encode(&q.insns),
+            ours,
+            "llvm-objdump's listing assembles differently"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
