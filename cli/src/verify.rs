@@ -2,7 +2,7 @@
 //! the kernel-faithful verifier.
 //!
 //! The input is assembly source (either syntax), raw bytecode, base16 text, or
-//! a clang BPF object (its first program, or `--program NAME`). Exit status: 0
+//! a clang BPF object (its only program, or `--program NAME` / `--section SEC`). Exit status: 0
 //! accepted, 1 rejected (the error printed as `<insn>: <message>` followed by
 //! an explanation and a hint), 2 when the input cannot be read or parsed.
 
@@ -11,7 +11,6 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use vm_core::asm::assemble;
-use vm_core::elf::ElfObject;
 use vm_core::isa::decode;
 use vm_core::verifier::{verify, VerifierOptions, VerifierResult};
 use vm_core::{Program, ProgramType};
@@ -59,18 +58,16 @@ pub struct VerifyArgs {
     /// Print one JSON object: accepted, error {insn, line, message}, processed_insns, states.
     #[arg(long)]
     json: bool,
-    /// The program of a clang object to verify (default: the first).
-    #[arg(long)]
-    program: Option<String>,
+    #[command(flatten)]
+    elf: input::ElfPick,
     /// Assembly source, bytecode (raw or base16), or a clang BPF object; `-` for standard input.
     file: PathBuf,
 }
 
 pub fn run(args: &VerifyArgs) -> ExitCode {
     let name = input::display_name(&args.file);
-    let program = input::read(&args.file).and_then(|bytes| {
-        load(&bytes, args.program.as_deref()).map_err(|e| format!("{name}: {e}"))
-    });
+    let program = input::read(&args.file)
+        .and_then(|bytes| load(&bytes, &args.elf).map_err(|e| format!("{name}: {e}")));
     let mut program = match program {
         Ok(p) => p,
         Err(e) => {
@@ -101,6 +98,9 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
                 if let Some(l) = e.line {
                     println!("(source line {l})");
                 }
+                if let Some(c) = program.c_line(e.insn) {
+                    println!("; {} @ {}:{}", c.text.trim(), c.file, c.line);
+                }
                 println!("\n{}\nHint: {}", e.explanation(), e.hint());
             }
         }
@@ -113,19 +113,9 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
 }
 
 /// A program from whatever the bytes are: ELF, assembly, base16 text or raw bytecode.
-fn load(bytes: &[u8], program: Option<&str>) -> Result<Program, String> {
-    if bytes.starts_with(b"\x7fELF") {
-        let object = ElfObject::parse(bytes).map_err(|e| e.to_string())?;
-        return match program {
-            Some(n) => object.load_by_name(n).map_err(|e| e.to_string()),
-            None => {
-                let first = object
-                    .programs()
-                    .first()
-                    .ok_or("the object has no programs")?;
-                object.load(first).map_err(|e| e.to_string())
-            }
-        };
+fn load(bytes: &[u8], elf: &input::ElfPick) -> Result<Program, String> {
+    if input::is_elf(bytes) {
+        return input::load_elf(bytes, elf);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         if let Some(code) = input::from_hex(text) {

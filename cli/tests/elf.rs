@@ -90,3 +90,27 @@ fn a_single_program_object_needs_no_pick() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn verify_takes_an_object_and_names_the_c_line_of_a_rejection() {
+    let out = bpfplay(&["verify", &fixture("rejected.o")]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("1: invalid access to packet, off=12 size=1"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("; return data[12] == 0x08 ? XDP_PASS : XDP_DROP; @ ./rejected.c:11"),
+        "{stdout}"
+    );
+
+    let ok = bpfplay(&[
+        "verify",
+        &fixture("kprobe_core.o"),
+        "--section",
+        "kprobe/do_unlinkat",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).starts_with("accepted: processed"));
+}
