@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod asm;
+mod capture;
 mod disasm;
 mod input;
 mod plugin;

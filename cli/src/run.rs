@@ -40,6 +40,11 @@ pub struct RunArgs {
     budget: u64,
     #[command(flatten)]
     elf: input::ElfPick,
+    /// Run over every packet of a capture (pcap or pcapng; non-Ethernet link
+    /// types become Ethernet frames) with one set of maps; print how many
+    /// packets got each verdict and the maps afterwards.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["packet", "trace"])]
+    pcap: Option<std::path::PathBuf>,
     /// The program: assembly source (either syntax), raw bytecode (`.bin`, or
     /// hex text), a clang BPF object (`.o`), or `-` for standard input.
     file: std::path::PathBuf,
@@ -67,6 +72,14 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
+    }
+    if let Some(path) = &args.pcap {
+        let how = crate::capture::CaptureRun {
+            path,
+            json: args.json,
+            budget: args.budget,
+        };
+        return crate::capture::run(&program, &how);
     }
     let packet = match &args.packet {
         Some(hex) => match from_hex(hex) {
