@@ -185,6 +185,8 @@ fn maps_json(maps: &Maps) -> JsonMap<String, Value> {
 }
 
 /// `map counts (array, 1 entry):` then `  00000000 = 0800000000000000 (8)`.
+/// Arrays always hold `max_entries` entries, so their all-zero ones are only
+/// counted (`--json` lists every entry).
 fn print_maps(maps: &Maps) {
     for (index, map) in maps.iter() {
         let def = map.def();
@@ -196,7 +198,14 @@ fn print_maps(maps: &Maps) {
             def.map_type.name(),
             entries.len()
         );
-        for entry in &entries {
+        let is_array = def.map_type.name().ends_with("array");
+        let zero = |value: &[u8]| value.iter().all(|b| *b == 0);
+        let hidden = if is_array {
+            entries.iter().filter(|e| zero(&e.value)).count()
+        } else {
+            0
+        };
+        for entry in entries.iter().filter(|e| !(is_array && zero(&e.value))) {
             let as_number = match entry.value.len() {
                 1..=8 => {
                     let mut le = [0u8; 8];
@@ -210,6 +219,10 @@ fn print_maps(maps: &Maps) {
                 to_hex(&entry.key),
                 to_hex(&entry.value)
             );
+        }
+        if hidden > 0 {
+            let plural = if hidden == 1 { "y" } else { "ies" };
+            println!("  ({hidden} all-zero entr{plural} not shown)");
         }
     }
 }
