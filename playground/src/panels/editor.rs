@@ -1,0 +1,161 @@
+//! The editor: a plain `<textarea>` (so undo/redo, selection, IME and
+//! screen readers work as in any text field) over a highlighted copy of the
+//! same text, with line numbers and the assembler's error underlined.
+
+use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::highlight::tokenize_line;
+use crate::session::SourceError;
+
+/// Editor properties.
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    /// The text.
+    pub source: AttrValue,
+    /// The error to underline, if the last run failed to assemble.
+    #[prop_or_default]
+    pub error: Option<SourceError>,
+    /// Called with the new text on every edit.
+    pub on_edit: Callback<String>,
+    /// Ctrl+Enter (or Cmd+Enter).
+    pub on_run: Callback<()>,
+}
+
+/// The source editor panel.
+#[component]
+pub fn Editor(props: &EditorProps) -> Html {
+    let overlay = use_node_ref();
+    let gutter = use_node_ref();
+
+    let oninput = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            on_edit.emit(area.value());
+        })
+    };
+    let onkeydown = {
+        let on_run = props.on_run.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                on_run.emit(());
+            } else if e.key() == "Tab" && !e.shift_key() {
+                // Indent with a tab instead of leaving the editor; Shift+Tab
+                // (and Escape, then Tab) still moves focus on.
+                e.prevent_default();
+                let area: HtmlTextAreaElement = e.target_unchecked_into();
+                let _ = area.set_range_text_with_start_and_end_and_select_mode(
+                    "\t",
+                    area.selection_start().ok().flatten().unwrap_or(0),
+                    area.selection_end().ok().flatten().unwrap_or(0),
+                    web_sys::SelectionMode::End,
+                );
+                let _ = area.dispatch_event(&web_sys::InputEvent::new("input").expect("InputEvent"));
+            }
+        })
+    };
+    let onscroll = {
+        let overlay = overlay.clone();
+        let gutter = gutter.clone();
+        Callback::from(move |e: Event| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            if let Some(o) = overlay.cast::<HtmlElement>() {
+                o.set_scroll_top(area.scroll_top());
+                o.set_scroll_left(area.scroll_left());
+            }
+            if let Some(g) = gutter.cast::<HtmlElement>() {
+                g.set_scroll_top(area.scroll_top());
+            }
+        })
+    };
+
+    let error = props.error.as_ref();
+    let lines: Vec<&str> = props.source.split('\n').collect();
+    let gutter_lines = lines.iter().enumerate().map(|(i, _)| {
+        let n = i + 1;
+        let bad = error.is_some_and(|e| e.line as usize == n);
+        html! { <div class={classes!("gutter-line", bad.then_some("gutter-error"))}>{ n }</div> }
+    });
+    let highlighted = lines.iter().enumerate().map(|(i, line)| {
+        let err = error.filter(|e| e.line as usize == i + 1);
+        html! { <div class="code-line">{ highlight_line(line, err) }{ "\n" }</div> }
+    });
+
+    html! {
+        <section class="panel editor-panel" aria-label="Program source">
+            <div class="editor">
+                <div class="gutter" ref={gutter} aria-hidden="true">{ for gutter_lines }</div>
+                <div class="editor-body">
+                    <pre class="editor-overlay" ref={overlay} aria-hidden="true">{ for highlighted }</pre>
+                    <textarea
+                        id="editor-input"
+                        class="editor-input"
+                        aria-label="eBPF assembly source"
+                        spellcheck="false"
+                        autocapitalize="off"
+                        autocomplete="off"
+                        value={props.source.clone()}
+                        {oninput}
+                        {onkeydown}
+                        {onscroll}
+                    />
+                </div>
+            </div>
+        </section>
+    }
+}
+
+/// Colours one line; the error's columns get a wavy underline.
+fn highlight_line(line: &str, error: Option<&SourceError>) -> Html {
+    // Column range of the error, in characters, 0-based half-open.
+    let bad = error.map(|e| {
+        let start = e.column.saturating_sub(1) as usize;
+        (start, start + e.len.max(1) as usize)
+    });
+    let mut out = Vec::new();
+    let mut col = 0usize;
+    for token in tokenize_line(line) {
+        let class = token.kind.class();
+        // Split a token at the error's bounds so only the bad text is marked.
+        let mut chars: Vec<(usize, char)> = Vec::new();
+        for c in token.text.chars() {
+            chars.push((col, c));
+            col += 1;
+        }
+        let mut run = String::new();
+        let mut run_bad = None;
+        for (at, c) in chars {
+            let is_bad = bad.is_some_and(|(s, e)| at >= s && at < e);
+            if run_bad.is_some_and(|b| b != is_bad) {
+                out.push(span(class, &run, run_bad == Some(true), error));
+                run.clear();
+            }
+            run_bad = Some(is_bad);
+            run.push(c);
+        }
+        if !run.is_empty() {
+            out.push(span(class, &run, run_bad == Some(true), error));
+        }
+    }
+    // An error past the end of the line (e.g. "expected an operand"): mark a
+    // space so it is visible.
+    if let Some((s, _)) = bad {
+        if s >= col {
+            out.push(span("", " ", true, error));
+        }
+    }
+    html! { for out }
+}
+
+fn span(class: &'static str, text: &str, bad: bool, error: Option<&SourceError>) -> Html {
+    let title = if bad {
+        error.map(|e| AttrValue::from(e.message.clone()))
+    } else {
+        None
+    };
+    html! {
+        <span class={classes!(class, bad.then_some("squiggle"))} {title}>{ text.to_string() }</span>
+    }
+}

@@ -1,0 +1,302 @@
+//! `cargo xtask serve` and `cargo xtask test`: the project's two commands.
+//!
+//! Both install what is missing first (Debian packages when run as root,
+//! the wasm32 toolchain, wasm-bindgen-cli at the Cargo.lock version, Trunk,
+//! npm binaryen), skipping in milliseconds whatever is already there.
+
+mod install;
+mod steps;
+mod toolchain;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use install::cargo;
+use steps::{exec, Outcome, StepError, Steps};
+use toolchain::{apply, WasmToolchain, WASM_TARGET};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [--debian-toolchain]
+
+commands:
+  serve   install what is missing, build the playground and serve it on
+          http://127.0.0.1:8080 with live reload (trunk serve)
+  test    install what is missing, then run every check: fmt, clippy,
+          native tests, wasm tests in headless Chromium, a release trunk
+          build and an end-to-end WebDriver test of dist/
+
+options:
+  --debian-toolchain   build wasm32 code with Debian's rustc-web and
+                       -Zbuild-std instead of rustup's wasm32 target
+                       (same as XTASK_WASM_TOOLCHAIN=debian)";
+
+/// Chromium and its WebDriver, for the browser tests.
+const BROWSER_PACKAGES: &[(&str, &str)] = &[
+    ("chromium", "/usr/bin/chromium"),
+    ("chromium-driver", "/usr/bin/chromedriver"),
+];
+
+struct Context {
+    root: PathBuf,
+    target_dir: PathBuf,
+    force_debian: bool,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf();
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    add_cargo_bin_to_path();
+    let cx = Context {
+        root,
+        target_dir,
+        force_debian: toolchain::debian_forced(&args),
+    };
+    match args.first().map(String::as_str) {
+        Some("serve") => serve(&cx),
+        Some("test") => test(&cx),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `cargo install` puts tools in $CARGO_HOME/bin; make sure we find them
+/// even when only cargo itself was put on PATH.
+fn add_cargo_bin_to_path() {
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|_| std::env::var("HOME").map(|h| Path::new(&h).join(".cargo")));
+    if let Ok(home) = home {
+        let bin = home.join("bin");
+        let path = std::env::var("PATH").unwrap_or_default();
+        if !std::env::split_paths(&path).any(|p| p == bin) {
+            std::env::set_var("PATH", format!("{}:{path}", bin.display()));
+        }
+    }
+}
+
+/// The installs both commands share. Returns the wasm toolchain, or
+/// `None` when a tool the wasm build needs could not be installed.
+fn install_web_tools(cx: &Context, steps: &mut Steps) -> Option<WasmToolchain> {
+    let mut wasm = None;
+    steps.run("wasm32 toolchain", || {
+        let (tc, outcome) = toolchain::select(cx.force_debian)?;
+        println!("    using the {tc:?} toolchain for {WASM_TARGET}");
+        wasm = Some(tc);
+        Ok(outcome)
+    });
+    let bindgen = steps.run("wasm-bindgen-cli (Cargo.lock version)", || {
+        install::wasm_bindgen(&cx.root)
+    });
+    let trunk = steps.run("trunk", install::trunk);
+    let binaryen = steps.run("wasm-opt (npm binaryen)", || install::binaryen(&cx.root));
+    let fetched = steps.run("cargo fetch (trunk builds offline)", || {
+        install::cargo_fetch(&cx.root, &cx.target_dir)
+    });
+    if bindgen && trunk && binaryen && fetched {
+        wasm
+    } else {
+        None
+    }
+}
+
+/// PATH for trunk: node_modules/.bin first so it finds npm's wasm-opt.
+fn trunk_command(cx: &Context, env: &[(String, String)]) -> Command {
+    let mut cmd = Command::new("trunk");
+    cmd.current_dir(&cx.root);
+    apply(&mut cmd, env);
+    let path = env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default());
+    let bin = cx.root.join("node_modules/.bin");
+    cmd.env("PATH", format!("{}:{path}", bin.display()));
+    cmd
+}
+
+fn serve(cx: &Context) -> ExitCode {
+    let mut steps = Steps::default();
+    let Some(tc) = install_web_tools(cx, &mut steps) else {
+        steps.summary();
+        return ExitCode::FAILURE;
+    };
+    let env = tc.env(&cx.target_dir);
+    println!("==> serving the playground on http://127.0.0.1:8080 (live reload; Ctrl+C stops)");
+    let mut cmd = trunk_command(cx, &env);
+    cmd.arg("serve");
+    match exec(&mut cmd, "read trunk's error above; `cargo xtask test` checks every part") {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            println!("    FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn test(cx: &Context) -> ExitCode {
+    let mut steps = Steps::default();
+    let components = steps.run("rustfmt and clippy", install::rust_components);
+    let browser = steps.run("Chromium and ChromeDriver", || {
+        install::apt_install(BROWSER_PACKAGES, "the headless browser tests")
+    });
+    let wasm = install_web_tools(cx, &mut steps);
+
+    let native = |args: &[&str]| {
+        let mut cmd = Command::new(cargo());
+        cmd.args(args).current_dir(&cx.root);
+        cmd
+    };
+    if components {
+        steps.run("cargo fmt --check", || {
+            exec(
+                &mut native(&["fmt", "--all", "--check"]),
+                "run `cargo fmt --all` and commit the result",
+            )
+        });
+        steps.run("cargo clippy", || {
+            exec(
+                &mut native(&[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]),
+                "fix the warnings clippy printed above",
+            )
+        });
+    } else {
+        steps.blocked("cargo fmt --check", "rustfmt and clippy");
+        steps.blocked("cargo clippy", "rustfmt and clippy");
+    }
+    steps.run("native tests (cargo test --workspace)", || {
+        exec(
+            &mut native(&["test", "--workspace"]),
+            "read the failing test's output above",
+        )
+    });
+
+    let browser_steps = [
+        "vm-core wasm tests in headless Chromium",
+        "playground wasm tests in headless Chromium",
+        "release trunk build",
+        "end-to-end WebDriver test of dist/",
+    ];
+    let Some(tc) = wasm else {
+        for name in browser_steps {
+            steps.blocked(name, "the web tool installs");
+        }
+        return finish(&steps);
+    };
+    if !browser {
+        for name in &browser_steps[..2] {
+            steps.blocked(name, "Chromium and ChromeDriver");
+        }
+    } else {
+        let env = tc.env(&cx.target_dir);
+        steps.run(browser_steps[0], || wasm_test(cx, &env, "vm-core", "wasm"));
+        steps.run(browser_steps[1], || wasm_test(cx, &env, "playground", "app"));
+    }
+    let env = tc.env(&cx.target_dir);
+    let built = steps.run(browser_steps[2], || {
+        let mut cmd = trunk_command(cx, &env);
+        cmd.args(["build", "--release"]);
+        exec(&mut cmd, "read trunk's error above")?;
+        report_wasm_size(&cx.root.join("dist"));
+        Ok(Outcome::Done)
+    });
+    if !built {
+        steps.blocked(browser_steps[3], browser_steps[2]);
+    } else if !browser {
+        steps.blocked(browser_steps[3], "Chromium and ChromeDriver");
+    } else {
+        steps.run(browser_steps[3], || e2e(cx));
+    }
+    finish(&steps)
+}
+
+fn finish(steps: &Steps) -> ExitCode {
+    steps.summary();
+    if steps.any_failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn chromedriver() -> String {
+    std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
+
+/// One wasm-bindgen-test file of one package, in headless Chromium. The
+/// runner reads the Chromium flags from the package's webdriver.json.
+fn wasm_test(
+    cx: &Context,
+    env: &[(String, String)],
+    package: &str,
+    test: &str,
+) -> Result<Outcome, StepError> {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(&cx.root);
+    apply(&mut cmd, env);
+    cmd.args(["test", "--package", package, "--target", WASM_TARGET, "--test", test])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", chromedriver())
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    let fix = format!(
+        "read the failing test above; rerun just this with `{}`",
+        steps::show(&cmd)
+    );
+    exec(&mut cmd, &fix)
+}
+
+/// The end-to-end test drives Chromium over WebDriver against dist/.
+fn e2e(cx: &Context) -> Result<Outcome, StepError> {
+    let shots = cx.root.join("target/screenshots");
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(&cx.root)
+        .args(["test", "--package", "e2e", "--", "--ignored", "--test-threads=1"])
+        .env("E2E_DIST", cx.root.join("dist"))
+        .env("E2E_SCREENSHOTS", &shots)
+        .env("CHROMEDRIVER", chromedriver());
+    exec(&mut cmd, "read the failing test above; screenshots are in target/screenshots")?;
+    println!("    screenshots in {}", shots.display());
+    Ok(Outcome::Done)
+}
+
+/// Prints the raw and gzip size of the release wasm, for the README.
+fn report_wasm_size(dist: &Path) {
+    let Ok(entries) = std::fs::read_dir(dist) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            let raw = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let gz = Command::new("gzip")
+                .args(["-9", "-c"])
+                .arg(&path)
+                .output()
+                .map(|o| o.stdout.len())
+                .unwrap_or(0);
+            println!(
+                "    {}: {} KB raw, {} KB gzip",
+                path.file_name().unwrap_or_default().to_string_lossy(),
+                raw / 1024,
+                gz / 1024
+            );
+        }
+    }
+}
