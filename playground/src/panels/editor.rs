@@ -46,11 +46,11 @@ pub fn Editor(props: &EditorProps) -> Html {
                 // (and Escape, then Tab) still moves focus on.
                 e.prevent_default();
                 let area: HtmlTextAreaElement = e.target_unchecked_into();
-                let _ = area.set_range_text_with_start_and_end_and_select_mode(
+                let _ = area.set_range_text_with_start_and_end_and_mode(
                     "\t",
                     area.selection_start().ok().flatten().unwrap_or(0),
                     area.selection_end().ok().flatten().unwrap_or(0),
-                    web_sys::SelectionMode::End,
+                    "end",
                 );
                 let _ = area.dispatch_event(&web_sys::InputEvent::new("input").expect("InputEvent"));
             }
@@ -146,7 +146,7 @@ fn highlight_line(line: &str, error: Option<&SourceError>) -> Html {
             out.push(span("", " ", true, error));
         }
     }
-    html! { for out }
+    out.into_iter().collect::<Html>()
 }
 
 fn span(class: &'static str, text: &str, bad: bool, error: Option<&SourceError>) -> Html {
