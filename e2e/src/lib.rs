@@ -125,7 +125,10 @@ impl Driver {
             .unwrap_or_else(|e| panic!("cannot start {bin}: {e}; install chromium-driver"));
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start on port {port}"
+            );
             thread::sleep(Duration::from_millis(50));
         }
         Driver {

@@ -15,7 +15,9 @@ pub fn App() -> Html {
     });
 
     // Save every edit, so nothing typed is lost on a reload or a crash.
-    use_effect_with(workspace.source.clone(), |source| storage::save_source(source));
+    use_effect_with(workspace.source.clone(), |source| {
+        storage::save_source(source)
+    });
 
     let on_edit = {
         let ws = workspace.dispatcher();

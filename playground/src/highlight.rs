@@ -33,14 +33,94 @@ pub struct Token<'a> {
 }
 
 const KEYWORDS: &[&str] = &[
-    "exit", "call", "goto", "if", "lddw", "ld_map_fd", "be16", "be32", "be64", "le16", "le32",
-    "le64", "bswap16", "bswap32", "bswap64", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64",
-    "ll", "lock", "map", "mov", "mov32", "add", "add32", "sub", "sub32", "mul", "mul32", "div",
-    "div32", "mod", "mod32", "or", "or32", "and", "and32", "xor", "xor32", "lsh", "lsh32", "rsh",
-    "rsh32", "arsh", "arsh32", "neg", "neg32", "ja", "jeq", "jne", "jgt", "jge", "jlt", "jle",
-    "jset", "jsgt", "jsge", "jslt", "jsle", "ldxb", "ldxh", "ldxw", "ldxdw", "stxb", "stxh",
-    "stxw", "stxdw", "stb", "sth", "stw", "stdw", "ldabsb", "ldabsh", "ldabsw", "ldindb",
-    "ldindh", "ldindw", "sdiv", "smod", "movsx", "ldxsb", "ldxsh", "ldxsw",
+    "exit",
+    "call",
+    "goto",
+    "if",
+    "lddw",
+    "ld_map_fd",
+    "be16",
+    "be32",
+    "be64",
+    "le16",
+    "le32",
+    "le64",
+    "bswap16",
+    "bswap32",
+    "bswap64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "s8",
+    "s16",
+    "s32",
+    "s64",
+    "ll",
+    "lock",
+    "map",
+    "mov",
+    "mov32",
+    "add",
+    "add32",
+    "sub",
+    "sub32",
+    "mul",
+    "mul32",
+    "div",
+    "div32",
+    "mod",
+    "mod32",
+    "or",
+    "or32",
+    "and",
+    "and32",
+    "xor",
+    "xor32",
+    "lsh",
+    "lsh32",
+    "rsh",
+    "rsh32",
+    "arsh",
+    "arsh32",
+    "neg",
+    "neg32",
+    "ja",
+    "jeq",
+    "jne",
+    "jgt",
+    "jge",
+    "jlt",
+    "jle",
+    "jset",
+    "jsgt",
+    "jsge",
+    "jslt",
+    "jsle",
+    "ldxb",
+    "ldxh",
+    "ldxw",
+    "ldxdw",
+    "stxb",
+    "stxh",
+    "stxw",
+    "stxdw",
+    "stb",
+    "sth",
+    "stw",
+    "stdw",
+    "ldabsb",
+    "ldabsh",
+    "ldabsw",
+    "ldindb",
+    "ldindh",
+    "ldindw",
+    "sdiv",
+    "smod",
+    "movsx",
+    "ldxsb",
+    "ldxsh",
+    "ldxsw",
 ];
 
 fn is_register(word: &str) -> bool {
@@ -50,7 +130,10 @@ fn is_register(word: &str) -> bool {
     let Some(rest) = word.strip_prefix('r').or_else(|| word.strip_prefix('w')) else {
         return false;
     };
-    matches!(rest, "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10")
+    matches!(
+        rest,
+        "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10"
+    )
 }
 
 fn is_word_char(c: char) -> bool {
@@ -69,8 +152,12 @@ pub fn tokenize_line(line: &str) -> Vec<Token<'_>> {
         } else if c == ' ' || c == '\t' {
             let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
             (TokenKind::Space, n)
-        } else if c.is_ascii_digit() || (c == '-' && rest[1..].starts_with(|d: char| d.is_ascii_digit())) {
-            let n = 1 + rest[1..].find(|d: char| !is_word_char(d)).unwrap_or(rest.len() - 1);
+        } else if c.is_ascii_digit()
+            || (c == '-' && rest[1..].starts_with(|d: char| d.is_ascii_digit()))
+        {
+            let n = 1 + rest[1..]
+                .find(|d: char| !is_word_char(d))
+                .unwrap_or(rest.len() - 1);
             (TokenKind::Number, n)
         } else if is_word_char(c) {
             let n = rest.find(|d: char| !is_word_char(d)).unwrap_or(rest.len());

@@ -52,7 +52,9 @@ async fn click_run(root: &Element) {
 }
 
 fn result_text(root: &Element) -> String {
-    find::<Element>(root, "#result").text_content().unwrap_or_default()
+    find::<Element>(root, "#result")
+        .text_content()
+        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -71,7 +73,10 @@ async fn a_typo_names_its_line_and_column_and_marks_the_line() {
     type_program(&root, "r0 = 42\nexti\n").await;
     click_run(&root).await;
     let text = result_text(&root);
-    assert!(text.contains("line 2, column 1"), "result panel says {text:?}");
+    assert!(
+        text.contains("line 2, column 1"),
+        "result panel says {text:?}"
+    );
     let marked: Element = find(&root, ".gutter-error");
     assert_eq!(marked.text_content().as_deref(), Some("2"));
     let squiggle: Element = find(&root, ".squiggle");
@@ -119,8 +124,14 @@ fn the_panic_banner_shows_text_never_html() {
         .get_element_by_id(playground::panic_banner::BANNER_ID)
         .expect("the banner is on the page");
     let text = banner.text_content().unwrap_or_default();
-    assert!(text.contains("boom <b id=\"injected\">bold</b>"), "{text:?}");
+    assert!(
+        text.contains("boom <b id=\"injected\">bold</b>"),
+        "{text:?}"
+    );
     assert!(document().get_element_by_id("injected").is_none());
-    assert!(banner.query_selector("button").unwrap().is_some(), "copy button");
+    assert!(
+        banner.query_selector("button").unwrap().is_some(),
+        "copy button"
+    );
     banner.remove();
 }

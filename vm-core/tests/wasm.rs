@@ -36,11 +36,35 @@ fn sixty_four_bit_arithmetic_wraps_the_same_as_natively() {
 fn decoded_bytes_read_a_memory_region() {
     // r0 = *(u8 *)(r1 + 1); exit
     let bytes = [0x71, 0x10, 1, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
-    let code = Arc::new(CompiledProgram::from_insns(&decode(&bytes).expect("decode")));
+    let code = Arc::new(CompiledProgram::from_insns(
+        &decode(&bytes).expect("decode"),
+    ));
     let mut mem = Memory::new();
     let input = mem.add_region(RegionKind::User, vec![7, 42], false);
     let addr = mem.region(input).expect("region").base();
     let mut vm = Vm::new(code, mem, VmConfig::default());
     vm.set_reg(Reg::R1, addr);
     assert_eq!(vm.run(&mut NoHelpers), Ok(42));
+}
+
+/// The conformance suite's files, embedded by build.rs when it found them.
+const CONFORMANCE: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/conformance_cases.rs"));
+
+#[wasm_bindgen_test]
+fn conformance_suite_passes_in_the_browser() {
+    if CONFORMANCE.is_empty() {
+        wasm_bindgen_test::console_log!(
+            "conformance suite not found at build time (set BPF_CONFORMANCE_DIR); nothing to run"
+        );
+        return;
+    }
+    let report = vm_core::conformance::run_suite(CONFORMANCE.iter().copied());
+    wasm_bindgen_test::console_log!("{}", report.summary());
+    assert!(
+        report.failed.is_empty(),
+        "{} of {} conformance files failed in wasm: {:?}",
+        report.failed.len(),
+        CONFORMANCE.len(),
+        report.failed
+    );
 }

@@ -70,7 +70,10 @@ pub fn locked_version(root: &Path, package: &str) -> Result<String, StepError> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == header {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
                 return Ok(v.trim_matches('"').to_string());
             }
         }
@@ -140,7 +143,10 @@ pub fn binaryen(root: &Path) -> Result<Outcome, StepError> {
         }
     }
     if probe("npm", &["--version"]).is_none() {
-        apt_install(&[("nodejs", "/usr/bin/node"), ("npm", "/usr/bin/npm")], "npm")?;
+        apt_install(
+            &[("nodejs", "/usr/bin/node"), ("npm", "/usr/bin/npm")],
+            "npm",
+        )?;
     }
     exec(
         Command::new("npm")
@@ -169,7 +175,9 @@ pub fn cargo_fetch(root: &Path, target_dir: &Path) -> Result<Outcome, StepError>
     let stamp = target_dir.join("xtask-fetched-Cargo.lock");
     let lock = fs::read(root.join("Cargo.lock")).unwrap_or_default();
     if fs::read(&stamp).is_ok_and(|s| s == lock) {
-        return Ok(Outcome::Skipped("Cargo.lock unchanged since last fetch".into()));
+        return Ok(Outcome::Skipped(
+            "Cargo.lock unchanged since last fetch".into(),
+        ));
     }
     exec(
         Command::new(cargo()).arg("fetch").current_dir(root),

@@ -132,7 +132,10 @@ fn serve(cx: &Context) -> ExitCode {
     println!("==> serving the playground on http://127.0.0.1:8080 (live reload; Ctrl+C stops)");
     let mut cmd = trunk_command(cx, &env);
     cmd.arg("serve");
-    match exec(&mut cmd, "read trunk's error above; `cargo xtask test` checks every part") {
+    match exec(
+        &mut cmd,
+        "read trunk's error above; `cargo xtask test` checks every part",
+    ) {
         Ok(_) => ExitCode::SUCCESS,
         Err(e) => {
             println!("    FAILED: {e}");
@@ -204,7 +207,9 @@ fn test(cx: &Context) -> ExitCode {
     } else {
         let env = tc.env(&cx.target_dir);
         steps.run(browser_steps[0], || wasm_test(cx, &env, "vm-core", "wasm"));
-        steps.run(browser_steps[1], || wasm_test(cx, &env, "playground", "app"));
+        steps.run(browser_steps[1], || {
+            wasm_test(cx, &env, "playground", "app")
+        });
     }
     let env = tc.env(&cx.target_dir);
     let built = steps.run(browser_steps[2], || {
@@ -248,13 +253,21 @@ fn wasm_test(
     let mut cmd = Command::new("cargo");
     cmd.current_dir(&cx.root);
     apply(&mut cmd, env);
-    cmd.args(["test", "--package", package, "--target", WASM_TARGET, "--test", test])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
-        .env("CHROMEDRIVER", chromedriver())
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    cmd.args([
+        "test",
+        "--package",
+        package,
+        "--target",
+        WASM_TARGET,
+        "--test",
+        test,
+    ])
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", chromedriver())
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     let fix = format!(
         "read the failing test above; rerun just this with `{}`",
         steps::show(&cmd)
@@ -267,11 +280,21 @@ fn e2e(cx: &Context) -> Result<Outcome, StepError> {
     let shots = cx.root.join("target/screenshots");
     let mut cmd = Command::new(cargo());
     cmd.current_dir(&cx.root)
-        .args(["test", "--package", "e2e", "--", "--ignored", "--test-threads=1"])
+        .args([
+            "test",
+            "--package",
+            "e2e",
+            "--",
+            "--ignored",
+            "--test-threads=1",
+        ])
         .env("E2E_DIST", cx.root.join("dist"))
         .env("E2E_SCREENSHOTS", &shots)
         .env("CHROMEDRIVER", chromedriver());
-    exec(&mut cmd, "read the failing test above; screenshots are in target/screenshots")?;
+    exec(
+        &mut cmd,
+        "read the failing test above; screenshots are in target/screenshots",
+    )?;
     println!("    screenshots in {}", shots.display());
     Ok(Outcome::Done)
 }

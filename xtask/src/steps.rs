@@ -127,7 +127,10 @@ pub fn exec(cmd: &mut Command, fix: &str) -> Result<Outcome, StepError> {
             fix,
         )),
         Err(e) => Err(StepError::new(
-            format!("could not start `{}`: {e}", cmd.get_program().to_string_lossy()),
+            format!(
+                "could not start `{}`: {e}",
+                cmd.get_program().to_string_lossy()
+            ),
             fix,
         )),
     }

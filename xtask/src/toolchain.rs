@@ -19,7 +19,10 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const DEBIAN_TOOLCHAIN: &[(&str, &str)] = &[
     ("rustc-web", "/usr/bin/rustc"),
     ("cargo-web", "/usr/bin/cargo"),
-    ("rust-web-src", "/usr/lib/rustlib/src/rust/library/std/Cargo.toml"),
+    (
+        "rust-web-src",
+        "/usr/lib/rustlib/src/rust/library/std/Cargo.toml",
+    ),
     ("lld-19", "/usr/bin/wasm-ld-19"),
 ];
 

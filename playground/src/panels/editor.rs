@@ -52,7 +52,8 @@ pub fn Editor(props: &EditorProps) -> Html {
                     area.selection_end().ok().flatten().unwrap_or(0),
                     "end",
                 );
-                let _ = area.dispatch_event(&web_sys::InputEvent::new("input").expect("InputEvent"));
+                let _ =
+                    area.dispatch_event(&web_sys::InputEvent::new("input").expect("InputEvent"));
             }
         })
     };

@@ -53,7 +53,11 @@ pub fn ResultPanel(props: &ResultProps) -> Html {
                 },
             };
             let regs = run.regs.iter().enumerate().map(|(i, v)| {
-                let name = if i == 10 { "r10 (fp)".to_string() } else { format!("r{i}") };
+                let name = if i == 10 {
+                    "r10 (fp)".to_string()
+                } else {
+                    format!("r{i}")
+                };
                 html! {
                     <tr>
                         <th scope="row">{ name }</th>
