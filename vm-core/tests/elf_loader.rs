@@ -21,13 +21,14 @@ fn object(name: &str) -> ElfObject {
     ElfObject::parse(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-const FIXTURES: [&str; 6] = [
+const FIXTURES: [&str; 7] = [
     "xdp_firewall.o",
     "tc_load_bytes.o",
     "tp_ringbuf.o",
     "subprog_loop.o",
     "rejected.o",
     "kprobe_core.o",
+    "core_limits.o",
 ];
 
 #[test]
@@ -68,7 +69,7 @@ fn build_script_reproduces_the_committed_objects() {
 
 #[test]
 fn every_fixture_loads_every_program() {
-    for name in FIXTURES {
+    for name in FIXTURES.iter().filter(|n| **n != "core_limits.o") {
         let obj = object(name);
         assert!(!obj.programs().is_empty(), "{name}: no programs");
         assert_eq!(obj.license(), Some("GPL"), "{name}");
@@ -417,7 +418,7 @@ fn unsupported_program_types_are_listed_but_not_loaded() {
 
 #[test]
 fn disassembly_shows_c_lines_and_assembles_back() {
-    for name in FIXTURES {
+    for name in FIXTURES.iter().filter(|n| **n != "core_limits.o") {
         let obj = object(name);
         for (info, prog) in obj.load_all() {
             let prog = prog.unwrap();
@@ -439,4 +440,31 @@ fn disassembly_shows_c_lines_and_assembles_back() {
             assert_eq!(back.maps.len(), prog.maps.len(), "{name} {}", info.name);
         }
     }
+}
+
+#[test]
+fn core_relocations_the_vm_cannot_honour_are_reported() {
+    let obj = object("core_limits.o");
+    // Two programs in one section: picked by name.
+    assert!(obj.find_in_section("kprobe/do_exit").is_err());
+    let err = obj.load_by_name("task_pid").unwrap_err();
+    assert!(matches!(err.kind, ElfErrorKind::Unsupported(_)), "{err}");
+    assert_eq!(
+        (err.section.as_deref(), err.offset),
+        (Some("kprobe/do_exit"), Some(8))
+    );
+    assert!(
+        err.to_string()
+            .contains("[byte_off] task_struct '0:1': struct task_struct is not a context type"),
+        "{err}"
+    );
+    // bpf_core_type_exists(struct pt_regs): the VM has it.
+    let prog = obj.load_by_name("has_pt_regs").unwrap();
+    assert!(matches!(
+        prog.insns[0],
+        Insn::Alu {
+            src: vm_core::isa::Operand::Imm(1),
+            ..
+        }
+    ));
 }

@@ -7,7 +7,12 @@ use std::path::Path;
 use proptest::prelude::*;
 use vm_core::elf::ElfObject;
 
-fn fixtures() -> Vec<Vec<u8>> {
+fn fixtures() -> &'static [Vec<u8>] {
+    static FIXTURES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    FIXTURES.get_or_init(read_fixtures)
+}
+
+fn read_fixtures() -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/elf_fixtures");
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -31,7 +36,7 @@ fn load_everything(bytes: &[u8]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_objects_never_panic(

@@ -15,17 +15,40 @@ use alloc::string::String;
 use super::btf::{Btf, BtfType};
 use super::btf_ext::CoreRelo;
 use super::error::ElfErrorKind;
-use crate::ctx::{self, CtxField};
+use crate::ctx::{self, CtxLayout};
 use crate::isa::{opcode, RawInsn};
 
 /// The VM's layout of context struct `name` (from [`crate::ctx`]).
-fn target_fields(name: &str) -> Option<&'static [CtxField]> {
+fn target_layout(name: &str) -> Option<&'static CtxLayout> {
     Some(match name {
-        "xdp_md" => ctx::XDP_MD.fields,
-        "__sk_buff" => ctx::SK_BUFF_SCHED_CLS.fields,
-        "pt_regs" => ctx::PT_REGS.fields,
+        "xdp_md" => &ctx::XDP_MD,
+        "__sk_buff" => &ctx::SK_BUFF_SCHED_CLS,
+        "pt_regs" => &ctx::PT_REGS,
         _ => return None,
     })
+}
+
+/// Puts `value` in the immediate of an `rX = imm`-like instruction or `lddw`.
+fn patch_imm(out: &mut [RawInsn], pos: usize, value: u32) -> Result<(), String> {
+    let raw = out
+        .get(pos)
+        .copied()
+        .ok_or("instruction offset out of range")?;
+    let class = raw.code & opcode::CLASS_MASK;
+    let is_alu_k =
+        matches!(class, opcode::ALU | opcode::ALU64) && raw.code & opcode::SRC_MASK == opcode::K;
+    if !is_alu_k && raw.code != opcode::LD_DW_IMM {
+        return Err(format!("cannot patch opcode {:#04x}", raw.code));
+    }
+    if let Some(slot) = out.get_mut(pos) {
+        slot.imm = value as i32;
+    }
+    if raw.code == opcode::LD_DW_IMM {
+        if let Some(tail) = out.get_mut(pos + 1) {
+            tail.imm = 0;
+        }
+    }
+    Ok(())
 }
 
 /// libbpf's names of the relocation kinds (`enum bpf_core_relo_kind`).
@@ -64,9 +87,9 @@ pub(crate) fn apply(
             rec.access
         ))
     };
-    if rec.kind > 3 {
+    if !matches!(rec.kind, 0..=3 | 8 | 9) {
         return Err(unsupported(String::from(
-            "only field relocations (byte_off, byte_sz, field_exists, signed) are supported",
+            "only field (byte_off, byte_sz, field_exists, signed) and type (type_exists, type_size) relocations are supported",
         )));
     }
     let (_, local) = btf
@@ -84,11 +107,23 @@ pub(crate) fn apply(
     let base_name = struct_name
         .split_once("___")
         .map_or(struct_name.as_str(), |(b, _)| b);
-    let fields = target_fields(base_name).ok_or_else(|| {
+    let layout = target_layout(base_name);
+    let not_ctx = || {
         unsupported(format!(
             "struct {struct_name} is not a context type of the VM (xdp_md, __sk_buff, pt_regs)"
         ))
-    })?;
+    };
+    match rec.kind {
+        // The VM's types are its context structs: any other does not exist.
+        8 => return patch_imm(out, pos, u32::from(layout.is_some())).map_err(unsupported),
+        9 => {
+            let size = layout.ok_or_else(not_ctx)?.size;
+            return patch_imm(out, pos, size).map_err(unsupported);
+        }
+        2 if layout.is_none() => return patch_imm(out, pos, 0).map_err(unsupported),
+        _ => {}
+    }
+    let fields = layout.ok_or_else(not_ctx)?.fields;
     let mut access = rec.access.split(':');
     let first = access.next().unwrap_or("");
     let member: Option<u32> = access.next().map(|s| s.parse().unwrap_or(u32::MAX));
