@@ -12,7 +12,6 @@ use crate::run::RunEnv;
 
 const EINVAL: i64 = 22;
 const EFAULT: i64 = 14;
-const ENOMEM: i64 = 12;
 
 /// `bpf_skb_store_bytes` flags.
 const BPF_F_RECOMPUTE_CSUM: u64 = 1;
@@ -159,11 +158,8 @@ pub(super) fn skb_store_bytes(
     let Some((data, plen)) = packet_info(env) else {
         return ret_errno(EFAULT);
     };
-    if offset > i32::MAX as u64 {
+    if offset > i32::MAX as u64 || offset + len > plen as u64 {
         return ret_errno(EFAULT);
-    }
-    if offset + len > plen as u64 {
-        return ret_errno(ENOMEM);
     }
     let bytes = env.read(mem, a[2], len, name)?;
     env.write(mem, data + offset, &bytes, name)?;
@@ -251,8 +247,29 @@ pub(super) fn l4_csum_replace(
     ret(0)
 }
 
-/// `s64 bpf_csum_diff(from, from_size, to, to_size, seed)`: the partial sum of
-/// `~from` and `to` (sizes multiples of 4, together at most 512 bytes).
+/// The one's-complement sum of `bytes` (16-bit little-endian words, an odd
+/// last byte padded) on top of `seed`, as a 32-bit partial sum.
+fn csum_partial_bytes(bytes: &[u8], seed: u32) -> u32 {
+    let mut acc = u64::from(seed);
+    for c in bytes.chunks(2) {
+        acc += u64::from(u16::from_le_bytes([c[0], c.get(1).copied().unwrap_or(0)]));
+    }
+    while acc >> 32 != 0 {
+        acc = (acc & 0xffff_ffff) + (acc >> 32);
+    }
+    acc as u32
+}
+
+/// Folds a 32-bit partial sum to 16 bits without complementing (`csum_from32to16`).
+fn csum_from32to16(sum: u32) -> u32 {
+    let s = sum.wrapping_add(sum.rotate_left(16));
+    s >> 16
+}
+
+/// `s64 bpf_csum_diff(from, from_size, to, to_size, seed)`: the checksum
+/// difference of replacing `from` by `to` on top of `seed`, folded to 16 bits,
+/// as kernels since 6.12 compute it (any sizes; older kernels wanted multiples
+/// of 4 and at most 512 bytes in all, and returned the unfolded 32-bit sum).
 pub(super) fn csum_diff(
     env: &mut RunEnv<'_>,
     mem: &mut Memory,
@@ -260,22 +277,6 @@ pub(super) fn csum_diff(
 ) -> Result<HelperResult, HelperError> {
     let name = "bpf_csum_diff";
     let (from_size, to_size) = (u64::from(a[1] as u32), u64::from(a[3] as u32));
-    if (from_size | to_size) & 3 != 0 || from_size + to_size > 512 {
-        return ret_errno(EINVAL);
-    }
-    let words = |bytes: &[u8], invert: bool| -> alloc::vec::Vec<u32> {
-        bytes
-            .chunks_exact(4)
-            .map(|c| {
-                let w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-                if invert {
-                    !w
-                } else {
-                    w
-                }
-            })
-            .collect()
-    };
     let from = if from_size > 0 {
         env.read(mem, a[0], from_size, name)?
     } else {
@@ -286,9 +287,14 @@ pub(super) fn csum_diff(
     } else {
         alloc::vec::Vec::new()
     };
-    let mut all = words(&from, true);
-    all.extend(words(&to, false));
-    ret(u64::from(csum_partial(&all, a[4] as u32)))
+    let seed = a[4] as u32;
+    let sum = match (from.is_empty(), to.is_empty()) {
+        (false, false) => csum_add(csum_partial_bytes(&to, seed), !csum_partial_bytes(&from, 0)),
+        (true, false) => csum_partial_bytes(&to, seed),
+        (false, true) => !csum_partial_bytes(&from, !seed),
+        (true, true) => seed,
+    };
+    ret(u64::from(csum_from32to16(sum)))
 }
 
 /// `long bpf_redirect(ifindex, flags)`: XDP answers `XDP_REDIRECT` (or
@@ -378,8 +384,17 @@ mod tests {
         h[10..12].copy_from_slice(&[0, 0]);
         assert_eq!(updated, ip_checksum(&h));
         // Through a difference, as bpf_csum_diff + bpf_l3_csum_replace(.., 0, diff, 0) do.
-        let diff = csum_partial(&[!old, new], 0);
+        let diff = csum_add(
+            csum_partial_bytes(&new.to_le_bytes(), 0),
+            !csum_partial_bytes(&old.to_le_bytes(), 0),
+        );
         assert_eq!(csum_replace_by_diff(sum, diff), updated);
+        assert_eq!(
+            csum_replace_by_diff(sum, csum_from32to16(diff)),
+            updated,
+            "folded alike"
+        );
+        assert_eq!(csum_from32to16(0xa382_7374), 0x16f7, "the kernel's answer");
         // A 2-byte field.
         let updated2 = csum_replace(sum, 0x0140, 0x0180);
         let mut h2 = h;

@@ -1,0 +1,419 @@
+//! Helper return values and packet effects, VM against the host kernel: each
+//! case is a small XDP or tc program returning what a helper returned; run
+//! with `BPF_PROG_TEST_RUN` where `bpf(2)` works (skipped, with the reason
+//! printed, elsewhere), and in the VM; the return value and output packet must
+//! be the same.
+
+#[path = "support/kernel.rs"]
+mod kernel;
+
+use kernel::{Kernel, Verdict};
+use vm_core::asm::assemble;
+use vm_core::maps::{Maps, MapsConfig};
+use vm_core::run::{run, Input};
+
+/// (what, source)
+const CASES: &[(&str, &str)] = &[
+    (
+        "csum_diff of 8 bytes against 4 with a seed",
+        ".type xdp
+        r1 = 0x1122334455667788 ll
+        *(u64 *)(r10 - 8) = r1
+        *(u32 *)(r10 - 12) = 0x0a0b0c0d
+        r1 = r10
+        r1 += -8
+        r2 = 8
+        r3 = r10
+        r3 += -12
+        r4 = 4
+        r5 = 0x1234
+        call bpf_csum_diff
+        exit",
+    ),
+    (
+        "csum_diff of 6 bytes (6.18 takes any size)",
+        ".type xdp
+        r1 = r10
+        r1 += -8
+        *(u64 *)(r10 - 8) = 0
+        r2 = 6
+        r3 = 0
+        r4 = 0
+        r5 = 0
+        call bpf_csum_diff
+        exit",
+    ),
+    (
+        "skb_load_bytes past the end",
+        ".type sched_cls
+        r2 = 50
+        r3 = r10
+        r3 += -16
+        r4 = 16
+        call bpf_skb_load_bytes
+        exit",
+    ),
+    (
+        "skb_store_bytes past the end",
+        ".type sched_cls
+        *(u64 *)(r10 - 8) = 0
+        r2 = 60
+        r3 = r10
+        r3 += -8
+        r4 = 8
+        r5 = 0
+        call bpf_skb_store_bytes
+        exit",
+    ),
+    (
+        "skb_store_bytes with unknown flags",
+        ".type sched_cls
+        *(u64 *)(r10 - 8) = 0
+        r2 = 0
+        r3 = r10
+        r3 += -8
+        r4 = 8
+        r5 = 4
+        call bpf_skb_store_bytes
+        exit",
+    ),
+    (
+        "skb_store_bytes then load_bytes",
+        ".type sched_cls
+        r6 = r1
+        r1 = 0x0102030405060708 ll
+        *(u64 *)(r10 - 8) = r1
+        r1 = r6
+        r2 = 6
+        r3 = r10
+        r3 += -8
+        r4 = 6
+        r5 = 0
+        call bpf_skb_store_bytes
+        r1 = r6
+        r2 = 8
+        r3 = r10
+        r3 += -16
+        r4 = 4
+        call bpf_skb_load_bytes
+        r0 = *(u32 *)(r10 - 16)
+        exit",
+    ),
+    (
+        "l3_csum_replace at an odd offset",
+        ".type sched_cls
+        r2 = 25
+        r3 = 0
+        r4 = 1
+        r5 = 2
+        call bpf_l3_csum_replace
+        exit",
+    ),
+    (
+        "l3_csum_replace of a 4-byte field",
+        ".type sched_cls
+        r2 = 24
+        r3 = 0x0100000a
+        r4 = 0x0b01000a
+        r5 = 4
+        call bpf_l3_csum_replace
+        exit",
+    ),
+    (
+        "l3_csum_replace by a difference",
+        ".type sched_cls
+        r2 = 24
+        r3 = 0
+        r4 = 0x12345
+        r5 = 0
+        call bpf_l3_csum_replace
+        exit",
+    ),
+    (
+        "l3_csum_replace with bad flags",
+        ".type sched_cls
+        r2 = 24
+        r3 = 0
+        r4 = 0
+        r5 = 0x10
+        call bpf_l3_csum_replace
+        exit",
+    ),
+    (
+        "l4_csum_replace of a 2-byte field, mangled zero",
+        ".type sched_cls
+        r2 = 40
+        r3 = 0x3500
+        r4 = 0x901f
+        r5 = 0x22
+        call bpf_l4_csum_replace
+        exit",
+    ),
+    (
+        "redirect from XDP with flags",
+        ".type xdp
+        r1 = 3
+        r2 = 1
+        call bpf_redirect
+        exit",
+    ),
+    (
+        "redirect from XDP",
+        ".type xdp
+        r1 = 3
+        r2 = 0
+        call bpf_redirect
+        exit",
+    ),
+    (
+        "redirect from tc to ingress",
+        ".type sched_cls
+        r1 = 3
+        r2 = 1
+        call bpf_redirect
+        exit",
+    ),
+    (
+        "redirect from tc with bad flags",
+        ".type sched_cls
+        r1 = 3
+        r2 = 2
+        call bpf_redirect
+        exit",
+    ),
+    (
+        "xdp_adjust_meta then adjust_head keeps the metadata",
+        ".type xdp
+        r6 = r1
+        r2 = -8
+        call bpf_xdp_adjust_meta
+        r1 = r6
+        r2 = -6
+        call bpf_xdp_adjust_head
+        r0 <<= 8
+        r1 = r6
+        r2 = 10
+        call bpf_xdp_adjust_tail
+        exit",
+    ),
+    (
+        "array update with BPF_NOEXIST, and past the end",
+        ".type xdp
+        .map a, array, key=4, value=8, max_entries=2
+        *(u64 *)(r10 - 16) = 0
+        *(u32 *)(r10 - 4) = 1
+        r1 = map[a] ll
+        r2 = r10
+        r2 += -4
+        r3 = r10
+        r3 += -16
+        r4 = 1
+        call bpf_map_update_elem
+        r6 = r0
+        *(u32 *)(r10 - 4) = 2
+        r1 = map[a] ll
+        r2 = r10
+        r2 += -4
+        r3 = r10
+        r3 += -16
+        r4 = 0
+        call bpf_map_update_elem
+        r0 <<= 8
+        r0 |= r6
+        r0 &= 0xffff
+        exit",
+    ),
+    (
+        "hash full, then BPF_EXIST on a missing key, then delete twice",
+        ".type xdp
+        .map h, hash, key=4, value=8, max_entries=1
+        *(u64 *)(r10 - 16) = 0
+        *(u32 *)(r10 - 4) = 1
+        r1 = map[h] ll
+        r2 = r10
+        r2 += -4
+        r3 = r10
+        r3 += -16
+        r4 = 0
+        call bpf_map_update_elem
+        *(u32 *)(r10 - 4) = 2
+        r1 = map[h] ll
+        r2 = r10
+        r2 += -4
+        r3 = r10
+        r3 += -16
+        r4 = 0
+        call bpf_map_update_elem
+        r6 = r0
+        r6 &= 0xff
+        r1 = map[h] ll
+        r2 = r10
+        r2 += -4
+        r3 = r10
+        r3 += -16
+        r4 = 2
+        call bpf_map_update_elem
+        r0 &= 0xff
+        r0 <<= 8
+        r6 |= r0
+        *(u32 *)(r10 - 4) = 1
+        r1 = map[h] ll
+        r2 = r10
+        r2 += -4
+        call bpf_map_delete_elem
+        r0 &= 0xff
+        r0 <<= 16
+        r6 |= r0
+        r1 = map[h] ll
+        r2 = r10
+        r2 += -4
+        call bpf_map_delete_elem
+        r0 &= 0xff
+        r0 <<= 24
+        r0 |= r6
+        exit",
+    ),
+    (
+        "queue: push until full, pop, peek an empty stack",
+        ".type xdp
+        .map q, queue, key=0, value=4, max_entries=1
+        .map s, stack, key=0, value=4, max_entries=1
+        *(u32 *)(r10 - 4) = 9
+        r1 = map[q] ll
+        r2 = r10
+        r2 += -4
+        r3 = 0
+        call bpf_map_push_elem
+        r1 = map[q] ll
+        r2 = r10
+        r2 += -4
+        r3 = 0
+        call bpf_map_push_elem
+        r6 = r0
+        r6 &= 0xff
+        r1 = map[s] ll
+        r2 = r10
+        r2 += -8
+        call bpf_map_peek_elem
+        r0 &= 0xff
+        r0 <<= 8
+        r6 |= r0
+        r1 = map[q] ll
+        r2 = r10
+        r2 += -8
+        call bpf_map_pop_elem
+        r0 = *(u32 *)(r10 - 8)
+        r0 <<= 16
+        r0 |= r6
+        exit",
+    ),
+    (
+        "ringbuf: output with bad flags, reserve too much, query",
+        ".type xdp
+        .map rb, ringbuf, key=0, value=0, max_entries=4096
+        *(u64 *)(r10 - 8) = 0
+        r1 = map[rb] ll
+        r2 = r10
+        r2 += -8
+        r3 = 8
+        r4 = 4
+        call bpf_ringbuf_output
+        r6 = r0
+        r6 &= 0xff
+        r1 = map[rb] ll
+        r2 = r10
+        r2 += -8
+        r3 = 8
+        r4 = 0
+        call bpf_ringbuf_output
+        r1 = map[rb] ll
+        r2 = 0
+        call bpf_ringbuf_query
+        r0 <<= 8
+        r6 |= r0
+        r1 = map[rb] ll
+        r2 = 1
+        call bpf_ringbuf_query
+        r0 <<= 16
+        r0 |= r6
+        exit",
+    ),
+    (
+        "bpf_loop with flags, and with too many iterations",
+        ".type xdp
+        r1 = 1
+        r2 = func[cb] ll
+        r3 = 0
+        r4 = 1
+        call bpf_loop
+        r6 = r0
+        r6 &= 0xff
+        r1 = 0x800001 ll
+        r2 = func[cb] ll
+        r3 = 0
+        r4 = 0
+        call bpf_loop
+        r0 &= 0xff
+        r0 <<= 8
+        r0 |= r6
+        exit
+    cb:
+        r0 = 0
+        exit",
+    ),
+];
+
+fn packet() -> Vec<u8> {
+    let mut p = vec![
+        2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00, // Ethernet
+        0x45, 0, 0, 33, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, // IPv4
+        0x30, 0x39, 0, 53, 0, 13, 0, 0, // UDP
+        b'h', b'e', b'l', b'l', b'o',
+    ];
+    // Fill in the IPv4 and UDP checksums.
+    let sum = |bytes: &[u8], init: u32| {
+        let mut s = init;
+        for c in bytes.chunks(2) {
+            s += u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]));
+        }
+        while s > 0xffff {
+            s = (s & 0xffff) + (s >> 16);
+        }
+        !(s as u16)
+    };
+    let ip = sum(&p[14..34], 0);
+    p[24..26].copy_from_slice(&ip.to_be_bytes());
+    let pseudo: u32 = [10u32 << 8, 1, 10 << 8, 2, 17, 13].iter().sum();
+    let udp = sum(&p[34..], pseudo);
+    p[40..42].copy_from_slice(&udp.to_be_bytes());
+    p
+}
+
+#[test]
+fn helpers_return_what_the_kernel_returns() {
+    let kernel = match Kernel::open() {
+        Ok(k) => Some(k),
+        Err(why) => {
+            println!("skipped the kernel comparison: {why}");
+            None
+        }
+    };
+    for (what, src) in CASES {
+        let prog = assemble(src).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let mut maps = Maps::for_program(&prog, MapsConfig::default()).unwrap();
+        let out = run(&prog, &Input::packet(packet()), &mut maps)
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let vm = (out.verdict.code as u32, out.test_run_data_out());
+        let Some(k) = &kernel else { continue };
+        if src.contains("bpf_loop") {
+            // The kernel loads bpf_loop callbacks only with BTF func_info.
+            continue;
+        }
+        let fd = match k.load(&prog, "GPL").unwrap() {
+            Verdict::Accepted { prog, .. } => prog,
+            Verdict::Rejected { log, .. } => panic!("{what}: the kernel rejects it:\n{log}"),
+        };
+        let got = k.test_run(&fd, &packet()).unwrap();
+        assert_eq!(got, vm, "{what}: kernel (left) vs VM (right)");
+    }
+}
