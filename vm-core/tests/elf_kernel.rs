@@ -11,6 +11,8 @@ mod kernel;
 
 use elf_cases::{load, RunCase, RUN_CASES};
 use kernel::{Kernel, Verdict};
+use vm_core::maps::{Maps, MapsConfig};
+use vm_core::run::{run, Input};
 
 fn kernel() -> Option<Kernel> {
     match Kernel::open() {
@@ -45,7 +47,7 @@ fn kernel_verifier_agrees_on_every_fixture_program() {
 }
 
 #[test]
-fn kernel_test_run_gives_the_expected_results() {
+fn kernel_test_run_gives_the_expected_results_and_the_vm_the_same() {
     let Some(k) = kernel() else { return };
     for case in RUN_CASES {
         let RunCase {
@@ -61,13 +63,39 @@ fn kernel_test_run_gives_the_expected_results() {
         else {
             panic!("{file} {program}: rejected")
         };
+        let mut vm_maps = Maps::for_program(&prog, MapsConfig::default()).unwrap();
         for (map, key, value) in setup {
             let (idx, _) = prog.map_by_name(map).unwrap();
             k.update(&maps[idx], key, value).unwrap();
+            vm_maps.update(idx, key, value, 0).unwrap();
         }
         for (what, packet, expected) in packets.iter() {
-            let (ret, _) = k.test_run(&fd, &packet()).unwrap();
+            let (ret, data_out) = k.test_run(&fd, &packet()).unwrap();
             assert_eq!(ret, *expected, "{file} {program}: {what}");
+            let vm = run(&prog, &Input::packet(packet()), &mut vm_maps).unwrap();
+            assert_eq!(
+                vm.verdict.code,
+                u64::from(ret),
+                "{file} {program}: {what}: VM vs kernel"
+            );
+            assert_eq!(
+                vm.test_run_data_out(),
+                data_out,
+                "{file} {program}: {what}: packet out"
+            );
+        }
+        // Every map entry the kernel holds, the VM holds too.
+        for (idx, (def, kmap)) in prog.maps.iter().zip(&maps).enumerate() {
+            for entry in vm_maps.entries(idx).unwrap_or_default() {
+                let theirs = k.lookup(kmap, &entry.key, def.value_size as usize);
+                assert_eq!(
+                    theirs.as_deref(),
+                    Some(&entry.value[..]),
+                    "{file} {program}: map {} key {:02x?}",
+                    def.name,
+                    entry.key
+                );
+            }
         }
         for (map, key, expected) in after {
             let (idx, def) = prog.map_by_name(map).unwrap();
