@@ -125,9 +125,17 @@ pub(crate) fn tokenize(text: &str, line: u32, col0: u32) -> Result<Vec<Token<'_>
             let end_byte = chars.get(i).map_or(text.len(), |&(b, _)| b);
             let digits = &text[byte..end_byte];
             let value = parse_number(digits).ok_or_else(|| {
-                span(i).error(alloc::format!(
-                    "expected a decimal or 0x hex number, found '{digits}'"
-                ))
+                let well_formed = digits
+                    .strip_prefix("0x")
+                    .or_else(|| digits.strip_prefix("0X"))
+                    .map_or(digits.bytes().all(|b| b.is_ascii_digit()), |h| {
+                        !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit())
+                    });
+                span(i).error(if well_formed {
+                    alloc::format!("number {digits} does not fit in 64 bits")
+                } else {
+                    alloc::format!("expected a decimal or 0x hex number, found '{digits}'")
+                })
             })?;
             out.push(Token {
                 tok: Tok::Num(value),
@@ -265,7 +273,11 @@ mod tests {
     fn bad_numbers_are_errors() {
         let e = tokenize("r0 = 0x", 1, 1).unwrap_err();
         assert_eq!((e.column, e.len), (6, 2));
-        assert!(tokenize("r0 = 99999999999999999999", 1, 1).is_err());
+        let e = tokenize("r0 = 99999999999999999999", 1, 1).unwrap_err();
+        assert_eq!(
+            e.message,
+            "number 99999999999999999999 does not fit in 64 bits"
+        );
         assert!(tokenize("r0 = 12ab", 1, 1).is_err());
         assert!(tokenize("r0 = @", 1, 1).is_err());
         assert!(tokenize("r0 s= 1", 1, 1).is_ok());
