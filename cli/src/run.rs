@@ -250,6 +250,9 @@ fn format_step(program: &Program, step: &TraceStep) -> String {
             notes.push(format!("*(u{bits} *){:#x}=={:#x}", m.addr, m.old));
         }
     }
+    for w in &step.helper_writes {
+        notes.push(format!("{:#x}[{}]={}", w.addr, w.new.len(), to_hex(&w.new)));
+    }
     let indent = "  ".repeat(step.depth);
     let line = format!("{indent}{:>4}: {insn}", step.pc);
     if notes.is_empty() {
@@ -276,6 +279,11 @@ fn step_json(program: &Program, step: &TraceStep) -> Value {
         "regs": regs,
         "mem": mem,
         "helper": step.helper,
+        "helper_writes": step
+            .helper_writes
+            .iter()
+            .map(|w| json!({"addr": w.addr, "old": to_hex(&w.old), "new": to_hex(&w.new)}))
+            .collect::<Vec<_>>(),
     })
 }
 

@@ -10,7 +10,7 @@ use super::env::{func_pc, Env, HelperError, HelperResult};
 use super::error::{InterpError, InterpErrorKind};
 use super::memory::{Memory, RegionId, RegionKind};
 use super::op::{compile, Op};
-use super::trace::{MemAccess, Observer, Silent, Trace};
+use super::trace::{HelperWrite, MemAccess, Observer, Silent, Trace};
 use crate::isa::{AtomicOp, Insn, Reg};
 use crate::program::Program;
 
@@ -489,6 +489,26 @@ impl Vm {
                 pc += 1;
             }};
         }
+        // Runs a helper call; in traced runs, records what it wrote into memory.
+        macro_rules! journaled {
+            ($e:expr) => {{
+                if O::ENABLED {
+                    self.mem.start_journal();
+                }
+                let result = $e;
+                if O::ENABLED {
+                    for (addr, old) in self.mem.take_journal() {
+                        let new = self
+                            .mem
+                            .peek_bytes(addr, old.len())
+                            .map(<[u8]>::to_vec)
+                            .unwrap_or_default();
+                        obs.helper_write(HelperWrite { addr, old, new });
+                    }
+                }
+                result
+            }};
+        }
         macro_rules! alu64 {
             ($d:expr, $v:expr) => {{
                 reg!($d) = $v;
@@ -760,7 +780,7 @@ impl Vm {
                     if O::ENABLED {
                         obs.helper(id);
                     }
-                    match self.call_helper(env, id, &mut regs, pc) {
+                    match journaled!(self.call_helper(env, id, &mut regs, pc)) {
                         Ok(next) => pc = next,
                         Err(Ok(v)) => {
                             if O::ENABLED {
@@ -790,7 +810,7 @@ impl Vm {
                             if O::ENABLED {
                                 obs.helper(id);
                             }
-                            match self.call_helper(env, id, &mut regs, pc) {
+                            match journaled!(self.call_helper(env, id, &mut regs, pc)) {
                                 Ok(next) => pc = next,
                                 Err(Ok(v)) => {
                                     if O::ENABLED {
@@ -818,7 +838,7 @@ impl Vm {
                         self.mem.set_accessible_from(self.stack, lo);
                         pc = frame.ret_pc;
                         if frame.callback {
-                            let res = env.callback_returned(regs[0], &mut self.mem);
+                            let res = journaled!(env.callback_returned(regs[0], &mut self.mem));
                             match self.helper_outcome(-1, res, &mut regs, frame.ret_pc) {
                                 Ok(next) => pc = next,
                                 Err(Ok(v)) => {
@@ -1381,6 +1401,71 @@ mod tests {
             .run(&mut env)
             .unwrap_err();
         assert_eq!(err.kind, InterpErrorKind::UnknownHelper(77));
+    }
+
+    /// Helper 7 writes r2 bytes of 0xab at r1.
+    struct Filler;
+    impl Env for Filler {
+        fn call_helper(
+            &mut self,
+            id: i32,
+            a: [u64; 5],
+            mem: &mut Memory,
+        ) -> Result<HelperResult, HelperError> {
+            if id != 7 {
+                return Err(HelperError::Unknown);
+            }
+            let buf = mem
+                .write(a[0], a[1] as usize)
+                .map_err(|e| HelperError::Failed(alloc::format!("{e}")))?;
+            buf.fill(0xab);
+            Ok(HelperResult::Return(0))
+        }
+    }
+
+    #[test]
+    fn traces_record_what_helpers_write() {
+        // *(u64 *)(r10 - 8) = 0x11; r1 = r10 - 8; r2 = 3; call 7; r0 = *(u64 *)(r10 - 8); exit
+        let insns = [
+            Insn::Store {
+                size: Size::DW,
+                dst: Reg::R10,
+                off: -8,
+                src: Operand::Imm(0x11),
+            },
+            alu(Width::W64, AluOp::Mov, Reg::R1, Operand::Reg(Reg::R10)),
+            alu(Width::W64, AluOp::Add, Reg::R1, Operand::Imm(-8)),
+            mov64(Reg::R2, 3),
+            Insn::Call(CallTarget::Helper(7)),
+            Insn::Load {
+                size: Size::DW,
+                sign_extend: false,
+                dst: Reg::R0,
+                src: Reg::R10,
+                off: -8,
+            },
+            Insn::Exit,
+        ];
+        let mut v = vm(&insns);
+        let mut t = Trace::default();
+        assert_eq!(
+            v.run_traced(&mut Filler, &mut t, u64::MAX, &[]),
+            Ok(Stop::Exited(0xab_abab))
+        );
+        let addr = v.stack_top() - 8;
+        let w = &t.steps[4].helper_writes;
+        assert_eq!(w.len(), 1);
+        assert_eq!(
+            (w[0].addr, w[0].old.as_slice(), w[0].new.as_slice()),
+            (addr, &[0x11, 0, 0][..], &[0xab; 3][..])
+        );
+        assert_eq!(t.value_before(5, addr, 8, 0xab_abab), 0xab_abab);
+        assert_eq!(t.value_before(4, addr, 8, 0xab_abab), 0x11);
+        assert_eq!(t.value_before(0, addr, 8, 0xab_abab), 0);
+        assert_eq!(t.value_before(4, addr + 1, 1, 0xab), 0);
+        // Untraced runs keep no journal.
+        let mut v = vm(&insns);
+        assert_eq!(v.run(&mut Filler), Ok(0xab_abab));
     }
 
     #[test]

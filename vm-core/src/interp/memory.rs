@@ -181,6 +181,9 @@ pub struct Memory {
     last: usize,
     next_base: u64,
     next_id: u32,
+    /// While a traced run calls a helper: the old bytes of every range the
+    /// helper wrote through [`Memory::write`], so the trace can show (and undo) them.
+    journal: Option<Vec<(u64, Vec<u8>)>>,
 }
 
 impl Memory {
@@ -191,6 +194,7 @@ impl Memory {
             last: 0,
             next_base: FIRST_REGION_BASE,
             next_id: 0,
+            journal: None,
         }
     }
 
@@ -404,7 +408,28 @@ impl Memory {
             size: len,
             region: None,
         })?;
-        Ok(r.data.get_mut(off..off + len).unwrap_or(&mut []))
+        let bytes = r.data.get_mut(off..off + len).unwrap_or(&mut []);
+        if let Some(journal) = &mut self.journal {
+            journal.push((addr, bytes.to_vec()));
+        }
+        Ok(bytes)
+    }
+
+    /// Starts recording what [`Memory::write`] overwrites.
+    pub(crate) fn start_journal(&mut self) {
+        self.journal = Some(Vec::new());
+    }
+
+    /// Stops recording; the (address, old bytes) of each write, in order.
+    pub(crate) fn take_journal(&mut self) -> Vec<(u64, Vec<u8>)> {
+        self.journal.take().unwrap_or_default()
+    }
+
+    /// The `len` bytes at `addr` without the program's access rules (see [`Memory::peek`]).
+    pub fn peek_bytes(&self, addr: u64, len: usize) -> Option<&[u8]> {
+        let r = self.region_at(addr)?;
+        let off = usize::try_from(addr.wrapping_sub(r.base)).ok()?;
+        r.data.get(off..off.checked_add(len)?)
     }
 
     /// Copies `bytes` to `addr`.

@@ -37,4 +37,4 @@ pub use env::{func_address, func_pc, Env, HelperError, HelperResult, NoHelpers, 
 pub use error::{InterpError, InterpErrorKind};
 pub use exec::{CompiledProgram, Stop, Vm, VmConfig, DEFAULT_BUDGET, MAX_FRAMES, STACK_SIZE};
 pub use memory::{AccessKind, Memory, MemoryFault, Region, RegionId, RegionKind};
-pub use trace::{MemAccess, Trace, TraceStep};
+pub use trace::{HelperWrite, MemAccess, Trace, TraceStep};

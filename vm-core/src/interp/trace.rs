@@ -23,6 +23,17 @@ pub struct MemAccess {
     pub new: u64,
 }
 
+/// Bytes a helper wrote (through [`Memory::write`](super::Memory::write)).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelperWrite {
+    /// First byte written.
+    pub addr: u64,
+    /// The bytes before the call.
+    pub old: Vec<u8>,
+    /// The bytes after it.
+    pub new: Vec<u8>,
+}
+
 /// One executed instruction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceStep {
@@ -39,6 +50,8 @@ pub struct TraceStep {
     pub mem: Vec<MemAccess>,
     /// The helper it called, if it is a helper call.
     pub helper: Option<i32>,
+    /// What that helper (or a callback's return to it) wrote into memory, in order.
+    pub helper_writes: Vec<HelperWrite>,
 }
 
 impl TraceStep {
@@ -74,20 +87,43 @@ impl Trace {
         }
     }
 
-    /// Memory as it was just before step `step`, for the `size` bytes at
-    /// `addr`, given its value now (after the last recorded step): undoes the
-    /// recorded stores from the end back to `step`. Lets the UI show memory at
-    /// any point of the run from one final snapshot.
+    /// Memory as it was just before step `step`, for the `size` bytes (at
+    /// most 8) at `addr`, given their value now (after the last recorded step):
+    /// undoes the recorded stores and helper writes that overlap them, from the
+    /// end back to `step`. Lets the UI show memory at any point of the run from
+    /// one final snapshot.
     pub fn value_before(&self, step: usize, addr: u64, size: u8, now: u64) -> u64 {
-        let mut v = now;
+        let mut bytes = now.to_le_bytes();
+        let len = usize::from(size).min(8);
         for s in self.steps.iter().skip(step).rev() {
-            for m in s.mem.iter().rev() {
-                if m.write && m.addr == addr && m.size == size {
-                    v = m.old;
-                }
+            for w in s.helper_writes.iter().rev() {
+                undo(&mut bytes, len, addr, w.addr, &w.old);
+            }
+            for m in s.mem.iter().rev().filter(|m| m.write) {
+                let old = m.old.to_le_bytes();
+                undo(
+                    &mut bytes,
+                    len,
+                    addr,
+                    m.addr,
+                    &old[..usize::from(m.size).min(8)],
+                );
             }
         }
-        v
+        u64::from_le_bytes(bytes)
+    }
+}
+
+/// Puts back into `bytes` (the `len` bytes at `addr`) the part of `old`
+/// (the bytes at `at`) that overlaps them.
+fn undo(bytes: &mut [u8; 8], len: usize, addr: u64, at: u64, old: &[u8]) {
+    for (i, b) in old.iter().enumerate() {
+        let a = at.wrapping_add(i as u64);
+        if let Some(d) = a.checked_sub(addr).filter(|d| *d < len as u64) {
+            if let Some(slot) = bytes.get_mut(d as usize) {
+                *slot = *b;
+            }
+        }
     }
 }
 
@@ -104,6 +140,7 @@ pub(crate) trait Observer {
     fn begin(&mut self, pc: usize, depth: usize, regs: &[u64; 16]);
     fn mem(&mut self, access: MemAccess);
     fn helper(&mut self, id: i32);
+    fn helper_write(&mut self, write: HelperWrite);
     fn end(&mut self, regs: &[u64; 16]);
 }
 
@@ -118,6 +155,8 @@ impl Observer for Silent {
     fn mem(&mut self, _: MemAccess) {}
     #[inline(always)]
     fn helper(&mut self, _: i32) {}
+    #[inline(always)]
+    fn helper_write(&mut self, _: HelperWrite) {}
     #[inline(always)]
     fn end(&mut self, _: &[u64; 16]) {}
 }
@@ -143,6 +182,7 @@ impl Observer for Trace {
             regs_after: r,
             mem: Vec::new(),
             helper: None,
+            helper_writes: Vec::new(),
         });
     }
     fn mem(&mut self, access: MemAccess) {
@@ -156,6 +196,13 @@ impl Observer for Trace {
         if !self.truncated {
             if let Some(s) = self.steps.last_mut() {
                 s.helper = Some(id);
+            }
+        }
+    }
+    fn helper_write(&mut self, write: HelperWrite) {
+        if !self.truncated {
+            if let Some(s) = self.steps.last_mut() {
+                s.helper_writes.push(write);
             }
         }
     }
