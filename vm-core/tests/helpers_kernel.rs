@@ -1,5 +1,6 @@
-//! Helper return values and packet effects, VM against the host kernel: each
-//! case is a small XDP or tc program returning what a helper returned; run
+//! Helper return values, context fields and packet effects, VM against the
+//! host kernel: each case is a small XDP, tc or socket filter program
+//! returning what a helper returned or a context field held; run
 //! with `BPF_PROG_TEST_RUN` where `bpf(2)` works (skipped, with the reason
 //! printed, elsewhere), and in the VM; the return value and output packet must
 //! be the same.
@@ -14,6 +15,94 @@ use vm_core::run::{run, Input};
 
 /// (what, source)
 const CASES: &[(&str, &str)] = &[
+    ("tc: len", ".type sched_cls\nr0 = *(u32 *)(r1 + 0)\nexit"),
+    (
+        "tc: pkt_type",
+        ".type sched_cls\nr0 = *(u32 *)(r1 + 4)\nexit",
+    ),
+    (
+        "tc: protocol",
+        ".type sched_cls\nr0 = *(u32 *)(r1 + 16)\nexit",
+    ),
+    (
+        "tc: ingress_ifindex",
+        ".type sched_cls\nr0 = *(u32 *)(r1 + 36)\nexit",
+    ),
+    (
+        "tc: ifindex",
+        ".type sched_cls\nr0 = *(u32 *)(r1 + 40)\nexit",
+    ),
+    (
+        "tc: narrow load of protocol",
+        ".type sched_cls\nr0 = *(u8 *)(r1 + 16)\nexit",
+    ),
+    (
+        "tc: data_end - data",
+        ".type sched_cls\nr2 = *(u32 *)(r1 + 76)\nr0 = *(u32 *)(r1 + 80)\nr0 -= r2\nexit",
+    ),
+    (
+        "tc: data - data_meta",
+        ".type sched_cls\nr2 = *(u32 *)(r1 + 140)\nr0 = *(u32 *)(r1 + 76)\nr0 -= r2\nexit",
+    ),
+    (
+        "tc: cb and mark written, read back",
+        ".type sched_cls
+        r2 = 77
+        *(u32 *)(r1 + 8) = r2
+        *(u64 *)(r1 + 56) = r2
+        r0 = *(u32 *)(r1 + 8)
+        r2 = *(u32 *)(r1 + 56)
+        r0 += r2
+        exit",
+    ),
+    (
+        "socket filter: len (from the network header)",
+        ".type socket_filter\nr0 = *(u32 *)(r1 + 0)\nexit",
+    ),
+    (
+        "socket filter: protocol",
+        ".type socket_filter\nr0 = *(u32 *)(r1 + 16)\nexit",
+    ),
+    (
+        "socket filter: ifindex",
+        ".type socket_filter\nr0 = *(u32 *)(r1 + 40)\nexit",
+    ),
+    (
+        "socket filter: ld_abs reads from the network header",
+        ".type socket_filter\nr6 = r1\nr0 = *(u8 *)skb[0]\nexit",
+    ),
+    (
+        "socket filter: ld_ind",
+        ".type socket_filter\nr6 = r1\nr7 = 8\nr0 = *(u16 *)skb[r7 + 4]\nexit",
+    ),
+    (
+        "socket filter: skb_load_bytes",
+        ".type socket_filter
+        r2 = 12
+        r3 = r10
+        r3 += -8
+        r4 = 8
+        call bpf_skb_load_bytes
+        r0 = *(u64 *)(r10 - 8)
+        r0 >>= 32
+        exit",
+    ),
+    (
+        "xdp: ingress_ifindex",
+        ".type xdp\nr0 = *(u32 *)(r1 + 12)\nexit",
+    ),
+    (
+        "xdp: rx_queue_index",
+        ".type xdp\nr0 = *(u32 *)(r1 + 16)\nexit",
+    ),
+    (
+        "xdp: data_end - data",
+        ".type xdp\nr2 = *(u32 *)(r1 + 0)\nr0 = *(u32 *)(r1 + 4)\nr0 -= r2\nexit",
+    ),
+    (
+        "xdp: data - data_meta",
+        ".type xdp\nr2 = *(u32 *)(r1 + 8)\nr0 = *(u32 *)(r1 + 0)\nr0 -= r2\nexit",
+    ),
     (
         "csum_diff of 8 bytes against 4 with a seed",
         ".type xdp

@@ -118,6 +118,8 @@ impl std::error::Error for RunError {}
 /// What a run produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
+    /// The program type it ran as.
+    pub prog_type: ProgramType,
     /// The return value and what it means.
     pub verdict: Verdict,
     /// The packet as it leaves (after stores and head / tail adjustment):
@@ -145,10 +147,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The bytes `BPF_PROG_TEST_RUN` reports as `data_out` for XDP (metadata then
-    /// packet) and tc (the packet); for comparisons with the kernel.
+    /// The bytes `BPF_PROG_TEST_RUN` reports as `data_out`: for XDP the
+    /// metadata then the packet, for tc the packet, for a socket filter the
+    /// packet behind a zeroed Ethernet header (the kernel pushes the header it
+    /// pulled back as zeros); for comparisons with the kernel.
     pub fn test_run_data_out(&self) -> Vec<u8> {
         let mut out = self.packet_meta.clone();
+        if self.prog_type == ProgramType::SocketFilter {
+            out.extend_from_slice(&[0; packet::ETH_HLEN]);
+        }
         out.extend_from_slice(self.packet.as_deref().unwrap_or(&[]));
         out
     }
@@ -411,6 +418,7 @@ impl<'a> Execution<'a> {
         env.reclaim_arenas(mem);
         let verdict = verdict(env.prog_type, r0, len);
         Outcome {
+            prog_type: env.prog_type,
             verdict,
             packet,
             packet_meta,
