@@ -68,3 +68,27 @@ fn conformance_suite_passes_in_the_browser() {
         report.failed
     );
 }
+
+/// A clang object as the playground receives it: bytes, parsed, linked,
+/// verified and run in the browser.
+#[wasm_bindgen_test]
+fn clang_object_loads_verifies_and_runs_in_the_browser() {
+    use vm_core::elf::ElfObject;
+    use vm_core::maps::{Maps, MapsConfig};
+    use vm_core::run::Input;
+    use vm_core::verifier::{verify, VerifierOptions};
+
+    let object = ElfObject::parse(include_bytes!("elf_fixtures/subprog_loop.o")).expect("parse");
+    let program = object.load_by_name("xdp_sum").expect("link");
+    assert_eq!(program.functions.len(), 3);
+    assert_eq!(
+        program.c_line(0).map(|l| l.file.as_str()),
+        Some("./subprog_loop.c")
+    );
+    assert!(verify(&program, &VerifierOptions::default()).accepted());
+    let mut maps = Maps::for_program(&program, MapsConfig::default()).expect("maps");
+    let mut packet = vec![0u8; 20];
+    packet[0] = 1; // odd sum: XDP_DROP
+    let outcome = vm_core::run::run(&program, &Input::packet(packet), &mut maps).expect("run");
+    assert_eq!(outcome.verdict.name, "XDP_DROP");
+}
