@@ -21,7 +21,7 @@ fn object(name: &str) -> ElfObject {
     ElfObject::parse(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-const FIXTURES: [&str; 7] = [
+const FIXTURES: [&str; 8] = [
     "xdp_firewall.o",
     "tc_load_bytes.o",
     "tp_ringbuf.o",
@@ -29,6 +29,7 @@ const FIXTURES: [&str; 7] = [
     "rejected.o",
     "kprobe_core.o",
     "core_limits.o",
+    "tc_load_bytes_nodebug.o",
 ];
 
 #[test]
@@ -69,7 +70,10 @@ fn build_script_reproduces_the_committed_objects() {
 
 #[test]
 fn every_fixture_loads_every_program() {
-    for name in FIXTURES.iter().filter(|n| **n != "core_limits.o") {
+    for name in FIXTURES
+        .iter()
+        .filter(|n| !["core_limits.o", "tc_load_bytes_nodebug.o"].contains(n))
+    {
         let obj = object(name);
         assert!(!obj.programs().is_empty(), "{name}: no programs");
         assert_eq!(obj.license(), Some("GPL"), "{name}");
@@ -418,7 +422,10 @@ fn unsupported_program_types_are_listed_but_not_loaded() {
 
 #[test]
 fn disassembly_shows_c_lines_and_assembles_back() {
-    for name in FIXTURES.iter().filter(|n| **n != "core_limits.o") {
+    for name in FIXTURES
+        .iter()
+        .filter(|n| !["core_limits.o", "tc_load_bytes_nodebug.o"].contains(n))
+    {
         let obj = object(name);
         for (info, prog) in obj.load_all() {
             let prog = prog.unwrap();
@@ -467,4 +474,15 @@ fn core_relocations_the_vm_cannot_honour_are_reported() {
             ..
         }
     ));
+}
+
+#[test]
+fn objects_without_debug_info_load_without_c_lines() {
+    let obj = object("tc_load_bytes_nodebug.o");
+    let prog = obj.load_by_section("tc").unwrap();
+    assert!(prog.c_lines.iter().all(Option::is_none));
+    assert_eq!(prog.maps, object("tc_load_bytes.o").maps());
+    // The same instructions as the -g build: debug info does not change code.
+    let with_g = object("tc_load_bytes.o").load_by_section("tc").unwrap();
+    assert_eq!(prog.insns, with_g.insns);
 }

@@ -9,3 +9,7 @@ for src in *.c; do
 		-fdebug-compilation-dir=. \
 		-c "$src" -o "${src%.c}.o"
 done
+# Without -g: no BTF, no line info (legacy map definitions still load).
+clang-19 -target bpf -O2 \
+	-I"/usr/include/$(uname -m)-linux-gnu" \
+	-c tc_load_bytes.c -o tc_load_bytes_nodebug.o
