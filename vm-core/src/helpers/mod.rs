@@ -286,6 +286,35 @@ mod tests {
         assert_eq!(proto_by_name("trace_printk").unwrap().arg_count(), 2);
     }
 
+    /// Which helpers take packet pointers (`helper access to the packet is not
+    /// allowed` otherwise), as a 6.18 kernel answered for XDP and tc programs.
+    #[test]
+    fn packet_access_follows_the_kernel() {
+        let with = [
+            "map_lookup_elem",
+            "map_update_elem",
+            "map_push_elem",
+            "csum_diff",
+        ];
+        let without = [
+            "map_pop_elem",
+            "map_peek_elem",
+            "ringbuf_output",
+            "perf_event_output",
+            "trace_printk",
+            "probe_read_kernel",
+            "get_current_comm",
+            "skb_store_bytes",
+            "skb_load_bytes",
+        ];
+        for name in with {
+            assert!(proto_by_name(name).unwrap().pkt_access, "{name}");
+        }
+        for name in without {
+            assert!(!proto_by_name(name).unwrap().pkt_access, "{name}");
+        }
+    }
+
     #[test]
     fn registry_extends_and_refuses_duplicates() {
         let mut reg = HelperRegistry::builtin();
