@@ -10,13 +10,14 @@ use core::fmt;
 use etherparse::{
     ArpEthIpv4Packet, ArpOperation, EtherType, Ethernet2Header, IcmpEchoHeader, Icmpv4Header,
     Icmpv4Type, Icmpv6Header, Icmpv6Type, IpDscp, IpEcn, IpFragOffset, IpNumber, Ipv4Header,
-    Ipv6FlowLabel, Ipv6Header, SingleVlanHeader, TcpHeader, UdpHeader, VlanId, VlanPcp,
+    Ipv6FlowLabel, Ipv6Header, SingleVlanHeader, TcpHeader, TcpOptionElement, UdpHeader, VlanId,
+    VlanPcp,
 };
 
 use crate::hex::{parse_plain_hex, HexError};
 use crate::spec::{
-    Icmpv4Message, Icmpv6Message, Ipv4Spec, Ipv6Spec, Network, PacketSpec, Payload, TcpSpec,
-    Transport, UdpSpec,
+    Icmpv4Message, Icmpv6Message, Ipv4Spec, Ipv6Spec, Network, PacketSpec, Payload, TcpOption,
+    TcpSpec, Transport, UdpSpec,
 };
 
 /// The shortest Ethernet frame without its 4-byte FCS.
@@ -187,13 +188,22 @@ fn transport_protocol(transport: &Transport, explicit: Option<u8>) -> Result<u8,
 fn transport_header_len(transport: &Transport) -> usize {
     match transport {
         Transport::None => 0,
-        Transport::Tcp(_) => TcpHeader::MIN_LEN,
+        Transport::Tcp(tcp) => {
+            TcpHeader::MIN_LEN
+                + tcp
+                    .options
+                    .iter()
+                    .map(TcpOption::wire_len)
+                    .sum::<usize>()
+                    .div_ceil(4)
+                    * 4
+        }
         Transport::Udp(_) => UdpHeader::LEN,
         Transport::Icmpv4(_) | Transport::Icmpv6(_) => 8,
     }
 }
 
-fn tcp_header(tcp: &TcpSpec) -> TcpHeader {
+fn tcp_header(tcp: &TcpSpec) -> Result<TcpHeader, BuildError> {
     let mut header = TcpHeader::new(tcp.src_port, tcp.dst_port, tcp.seq, tcp.window);
     header.acknowledgment_number = tcp.ack;
     header.fin = tcp.flags.fin;
@@ -205,7 +215,40 @@ fn tcp_header(tcp: &TcpSpec) -> TcpHeader {
     header.ece = tcp.flags.ece;
     header.cwr = tcp.flags.cwr;
     header.urgent_pointer = tcp.urgent_pointer;
-    header
+    let options: Vec<TcpOptionElement> = tcp
+        .options
+        .iter()
+        .map(|option| match *option {
+            TcpOption::Nop => TcpOptionElement::Noop,
+            TcpOption::Mss { value } => TcpOptionElement::MaximumSegmentSize(value),
+            TcpOption::WindowScale { shift } => TcpOptionElement::WindowScale(shift),
+            TcpOption::SackPermitted => TcpOptionElement::SelectiveAcknowledgementPermitted,
+            TcpOption::Timestamps { value, echo_reply } => {
+                TcpOptionElement::Timestamp(value, echo_reply)
+            }
+        })
+        .collect();
+    header.set_options(&options).map_err(|_| {
+        let len = tcp.options.iter().map(TcpOption::wire_len).sum();
+        BuildError::TooLong {
+            field: "TCP options (40 bytes at most)",
+            len,
+        }
+    })?;
+    Ok(header)
+}
+
+impl TcpOption {
+    /// Bytes the option takes in the header.
+    pub fn wire_len(&self) -> usize {
+        match self {
+            TcpOption::Nop => 1,
+            TcpOption::Mss { .. } => 4,
+            TcpOption::WindowScale { .. } => 3,
+            TcpOption::SackPermitted => 2,
+            TcpOption::Timestamps { .. } => 10,
+        }
+    }
 }
 
 fn udp_ports(udp: &UdpSpec) -> (u16, u16) {
@@ -292,7 +335,7 @@ fn build_ipv4(ip: &Ipv4Spec, transport: &Transport, payload: &[u8]) -> Result<Ve
     match transport {
         Transport::None => {}
         Transport::Tcp(tcp) => {
-            let mut tcp = tcp_header(tcp);
+            let mut tcp = tcp_header(tcp)?;
             tcp.checksum = tcp
                 .calc_checksum_ipv4(&header, payload)
                 .map_err(|_| too_long("TCP pseudo-header length", ip_payload_len))?;
@@ -339,7 +382,7 @@ fn build_ipv6(ip: &Ipv6Spec, transport: &Transport, payload: &[u8]) -> Result<Ve
     match transport {
         Transport::None => {}
         Transport::Tcp(tcp) => {
-            let mut tcp = tcp_header(tcp);
+            let mut tcp = tcp_header(tcp)?;
             tcp.checksum = tcp
                 .calc_checksum_ipv6(&header, payload)
                 .map_err(|_| too_long("TCP pseudo-header length", ip_payload_len))?;
@@ -376,7 +419,7 @@ mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr};
 
     use super::*;
-    use crate::spec::{ArpSpec, EthernetSpec, MacAddr, TcpFlags, VlanSpec, ARP_REPLY};
+    use crate::spec::{ArpSpec, EthernetSpec, MacAddr, TcpFlags, TcpOption, VlanSpec, ARP_REPLY};
 
     /// RFC 1071 sum written out plainly, independent of etherparse.
     fn ones_complement_sum(chunks: &[&[u8]]) -> u16 {
@@ -466,6 +509,7 @@ mod tests {
             },
             window: 512,
             urgent_pointer: 0,
+            options: Vec::new(),
         };
         let frame = spec(
             Network::Ipv6(Ipv6Spec::default()),
@@ -485,6 +529,76 @@ mod tests {
         assert_eq!(tcp[13], 0x18);
         let pseudo = pseudo_v6(&frame, 14, 6, 25);
         assert_eq!(ones_complement_sum(&[&pseudo, tcp]), 0xffff);
+    }
+
+    #[test]
+    fn tcp_options_like_a_linux_syn() {
+        let tcp = TcpSpec {
+            options: vec![
+                TcpOption::Mss { value: 1460 },
+                TcpOption::SackPermitted,
+                TcpOption::Timestamps {
+                    value: 0x01020304,
+                    echo_reply: 0,
+                },
+                TcpOption::Nop,
+                TcpOption::WindowScale { shift: 7 },
+            ],
+            ..TcpSpec::default()
+        };
+        let frame = spec(
+            Network::Ipv4(Ipv4Spec::default()),
+            Transport::Tcp(tcp),
+            Payload::Empty,
+        )
+        .to_bytes()
+        .unwrap();
+        assert_eq!(frame.len(), 14 + 20 + 40);
+        assert_eq!(u16::from_be_bytes([frame[16], frame[17]]), 60);
+        assert_eq!(frame[46], 0xa0); // data offset 10 words
+        assert_eq!(
+            &frame[54..74],
+            &[2, 4, 0x05, 0xb4, 4, 2, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0, 1, 3, 3, 7]
+        );
+        let pseudo = pseudo_v4(&frame, 14, 6, 40);
+        assert_eq!(ones_complement_sum(&[&pseudo, &frame[34..]]), 0xffff);
+
+        // Options are padded to a 4-byte boundary.
+        let one = TcpSpec {
+            options: vec![TcpOption::WindowScale { shift: 2 }],
+            ..TcpSpec::default()
+        };
+        let frame = spec(
+            Network::Ipv6(Ipv6Spec::default()),
+            Transport::Tcp(one),
+            Payload::Empty,
+        )
+        .to_bytes()
+        .unwrap();
+        assert_eq!(frame.len(), 14 + 40 + 24);
+        assert_eq!(u16::from_be_bytes([frame[18], frame[19]]), 24);
+
+        let too_many = TcpSpec {
+            options: vec![
+                TcpOption::Timestamps {
+                    value: 0,
+                    echo_reply: 0
+                };
+                5
+            ],
+            ..TcpSpec::default()
+        };
+        let err = spec(
+            Network::Ipv4(Ipv4Spec::default()),
+            Transport::Tcp(too_many),
+            Payload::Empty,
+        )
+        .to_bytes()
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "50 bytes do not fit in the TCP options (40 bytes at most) field"
+        );
     }
 
     #[test]

@@ -641,9 +641,69 @@ impl<'a> Dissector<'a> {
             u16::from_be_bytes([b[0], b[1]]).to_string()
         })?;
         if header_len > 20 {
-            self.field(off + 20, header_len - 20, Layer::Tcp, "Options", hex_text)?;
+            self.tcp_options(off + 20, off + header_len)?;
         }
         self.payload(off + header_len.max(20), end);
+        Ok(())
+    }
+
+    /// One field per TCP option in `start..end` (the header's options area).
+    fn tcp_options(&mut self, start: usize, end: usize) -> Step {
+        if end > self.limit {
+            // The options run past the packet: label what is there as truncated.
+            self.field(start, end - start, Layer::Tcp, "Options", hex_text)?;
+        }
+        let mut at = start;
+        while at < end {
+            let kind = self.u8_at(at);
+            let len = match kind {
+                0 => end - at,
+                1 => 1,
+                _ => usize::from(self.u8_at(at + 1)),
+            };
+            if kind > 1 && (len < 2 || at + len > end) {
+                self.field(at, end - at, Layer::Tcp, "Options (malformed)", |b| {
+                    format!("kind {kind}, length {len}: {}", hex_text(b))
+                })?;
+                break;
+            }
+            let (name, value): (&'static str, fn(&[u8]) -> String) = match (kind, len) {
+                (0, _) => ("End of options", |b| format!("{} bytes", b.len())),
+                (1, _) => ("NOP option", |_| "1 byte".to_string()),
+                (2, 4) => ("MSS option", |b| {
+                    u16::from_be_bytes([b[2], b[3]]).to_string()
+                }),
+                (3, 3) => ("Window scale option", |b| {
+                    format!("shift {} (x{})", b[2], 1u64 << b[2].min(30))
+                }),
+                (4, 2) => ("SACK permitted option", |_| "yes".to_string()),
+                (5, _) => ("SACK option", |b| {
+                    b[2..]
+                        .chunks_exact(8)
+                        .map(|e| {
+                            format!(
+                                "{}-{}",
+                                u32::from_be_bytes([e[0], e[1], e[2], e[3]]),
+                                u32::from_be_bytes([e[4], e[5], e[6], e[7]])
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }),
+                (8, 10) => ("Timestamps option", |b| {
+                    format!(
+                        "TSval {}, TSecr {}",
+                        u32::from_be_bytes([b[2], b[3], b[4], b[5]]),
+                        u32::from_be_bytes([b[6], b[7], b[8], b[9]])
+                    )
+                }),
+                _ => ("Option", |b| {
+                    format!("kind {}: {}", b[0], hex_text(&b[1..]))
+                }),
+            };
+            self.field(at, len, Layer::Tcp, name, value)?;
+            at += len;
+        }
         Ok(())
     }
 
@@ -1000,6 +1060,49 @@ mod tests {
         assert_eq!(at(&fields, 70).value_text, "5 (20 bytes) / SYN");
         assert!(at(&fields, 74).value_text.ends_with("(correct)"));
         assert_eq!(fields.last().unwrap().name, "Urgent pointer");
+    }
+
+    #[test]
+    fn tcp_options_one_field_each() {
+        use crate::spec::TcpOption;
+        let spec = PacketSpec {
+            transport: Transport::Tcp(TcpSpec {
+                options: vec![
+                    TcpOption::Mss { value: 1460 },
+                    TcpOption::SackPermitted,
+                    TcpOption::Timestamps {
+                        value: 7,
+                        echo_reply: 9,
+                    },
+                    TcpOption::Nop,
+                    TcpOption::WindowScale { shift: 7 },
+                ],
+                ..TcpSpec::default()
+            }),
+            payload: Payload::Empty,
+            ..PacketSpec::default()
+        };
+        let frame = spec.to_bytes().unwrap();
+        let fields = dissect(&frame);
+        assert_well_formed(&frame, &fields);
+        assert_eq!(at(&fields, 46).value_text, "10 (40 bytes) / SYN");
+        assert_eq!(
+            at(&fields, 54).to_string(),
+            "bytes 54-57: TCP MSS option = 1460"
+        );
+        assert_eq!(at(&fields, 58).name, "SACK permitted option");
+        assert_eq!(at(&fields, 60).value_text, "TSval 7, TSecr 9");
+        assert_eq!(at(&fields, 70).name, "NOP option");
+        assert_eq!(at(&fields, 71).value_text, "shift 7 (x128)");
+        assert_eq!(fields.last().unwrap().end(), frame.len());
+
+        // A length byte pointing past the options area.
+        let mut bad = frame.clone();
+        bad[55] = 30;
+        let fields = dissect(&bad);
+        assert_well_formed(&bad, &fields);
+        assert_eq!(at(&fields, 54).name, "Options (malformed)");
+        assert_eq!(at(&fields, 54).len, 20);
     }
 
     #[test]

@@ -43,5 +43,5 @@ pub use dissect::{diff, dissect, fields_touched, Field, FieldChange, Layer};
 pub use hex::{parse_hex_dump, HexDump, HexError, HexFormat};
 pub use spec::{
     ArpSpec, EthernetSpec, Icmpv4Message, Icmpv6Message, Ipv4Spec, Ipv6Spec, MacAddr, Network,
-    PacketSpec, Payload, TcpFlags, TcpSpec, Transport, UdpSpec, VlanSpec,
+    PacketSpec, Payload, TcpFlags, TcpOption, TcpSpec, Transport, UdpSpec, VlanSpec,
 };

@@ -324,6 +324,35 @@ pub struct TcpSpec {
     pub window: u16,
     /// Urgent pointer.
     pub urgent_pointer: u16,
+    /// Options, in order (at most 40 bytes; padded to a 4-byte boundary).
+    pub options: Vec<TcpOption>,
+}
+
+/// A TCP option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TcpOption {
+    /// Kind 1: no-operation, aligns the next option.
+    Nop,
+    /// Kind 2: maximum segment size.
+    Mss {
+        /// Bytes.
+        value: u16,
+    },
+    /// Kind 3: window scale.
+    WindowScale {
+        /// Shift count (0..=14).
+        shift: u8,
+    },
+    /// Kind 4: selective acknowledgement permitted.
+    SackPermitted,
+    /// Kind 8: timestamps.
+    Timestamps {
+        /// TSval.
+        value: u32,
+        /// TSecr.
+        echo_reply: u32,
+    },
 }
 
 impl Default for TcpSpec {
@@ -339,6 +368,7 @@ impl Default for TcpSpec {
             },
             window: 65535,
             urgent_pointer: 0,
+            options: Vec::new(),
         }
     }
 }

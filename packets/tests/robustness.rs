@@ -8,8 +8,8 @@ use packets::capture::{
 };
 use packets::hex::{format_hex_dump, parse_hex_dump, parse_plain_hex};
 use packets::{
-    dissect, Field, Ipv4Spec, Ipv6Spec, Network, PacketSpec, Payload, TcpFlags, TcpSpec, Transport,
-    UdpSpec, VlanSpec,
+    dissect, Field, Ipv4Spec, Ipv6Spec, Network, PacketSpec, Payload, TcpFlags, TcpOption, TcpSpec,
+    Transport, UdpSpec, VlanSpec,
 };
 use proptest::prelude::*;
 
@@ -59,6 +59,11 @@ prop_compose! {
                 },
                 window,
                 urgent_pointer: 0,
+                options: if flags & 2 != 0 {
+                    vec![TcpOption::Mss { value: window }, TcpOption::Nop, TcpOption::WindowScale { shift: flags & 15 }]
+                } else {
+                    Vec::new()
+                },
             })
         } else {
             Transport::Udp(UdpSpec { src_port, dst_port })
