@@ -1,9 +1,13 @@
-//! The README's "Maps" and "Helpers" tables list exactly what the VM supports.
+//! The README's "Maps" and "Helpers" tables list exactly what the VM supports,
+//! and `docs/runtime.md` shows the context layouts the verifier and the
+//! interpreter use.
 
+use vm_core::ctx::{layout, FieldAccess};
 use vm_core::helpers::BUILTIN_HELPERS;
-use vm_core::MapType;
+use vm_core::{MapType, ProgramType};
 
 const README: &str = include_str!("../../README.md");
+const RUNTIME_DOC: &str = include_str!("../../docs/runtime.md");
 
 /// The rows of the table under `## heading`.
 fn rows(heading: &str) -> Vec<&'static str> {
@@ -45,5 +49,39 @@ fn maps_table_matches_the_map_types() {
             )),
             "{row}"
         );
+    }
+}
+
+#[test]
+fn runtime_doc_shows_every_context_field() {
+    let access = |a: FieldAccess| match a {
+        FieldAccess::None => "no",
+        FieldAccess::Exact => "whole",
+        FieldAccess::Narrow => "narrow",
+    };
+    for t in ProgramType::ALL {
+        let l = layout(t);
+        let heading = format!("### `{}`: {} ({} bytes)", t.name(), l.name, l.size);
+        let start = RUNTIME_DOC
+            .find(&heading)
+            .unwrap_or_else(|| panic!("missing {heading}"));
+        let section = &RUNTIME_DOC[start..];
+        for f in l.fields {
+            let yields = if f.read == FieldAccess::None {
+                ""
+            } else {
+                f.yields.log_name()
+            };
+            let row = format!(
+                "| {} | {} | `{}` | {} | {} | {} |",
+                f.offset,
+                f.size,
+                f.name,
+                access(f.read),
+                access(f.write),
+                yields
+            );
+            assert!(section.contains(&row), "{heading}: missing {row}");
+        }
     }
 }
