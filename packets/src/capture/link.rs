@@ -43,8 +43,8 @@ pub enum LinkType {
 impl LinkType {
     /// The link type for a LINKTYPE_/DLT_ number, if it is one we convert.
     pub fn from_number(number: u32) -> Option<LinkType> {
-        // The upper bits may carry FCS length flags (pcap spec, LinkType field).
-        Some(match number & 0x0fff_ffff {
+        // Only the low 16 bits name the link type; pcap keeps FCS flags above them.
+        Some(match number & 0xffff {
             1 => LinkType::Ethernet,
             12 | 14 | 101 => LinkType::RawIp,
             228 => LinkType::Ipv4,
@@ -86,6 +86,34 @@ impl fmt::Display for LinkType {
         };
         write!(f, "{name} ({})", self.number())
     }
+}
+
+/// Bytes of frame check sequence at the end of each packet, from a pcap
+/// header's LinkType field (bit 26 says the length is given, bits 28-31 give
+/// it in 16-bit words).
+pub(crate) fn pcap_fcs_len(link_field: u32) -> usize {
+    if link_field & (1 << 26) != 0 {
+        ((link_field >> 28) & 0xf) as usize * 2
+    } else {
+        0
+    }
+}
+
+/// Drops a trailing FCS of `fcs` bytes: from the data when the packet was
+/// captured whole, and from the original length in any case (programs never
+/// see the FCS: the NIC strips it).
+pub(crate) fn strip_fcs(data: &[u8], orig_len: u32, fcs: usize) -> (&[u8], u32) {
+    if fcs == 0 {
+        return (data, orig_len);
+    }
+    let whole = data.len() as u64 >= u64::from(orig_len);
+    let data = if whole {
+        &data[..data.len().saturating_sub(fcs)]
+    } else {
+        data
+    };
+    let fcs32 = u32::try_from(fcs).unwrap_or(u32::MAX);
+    (data, orig_len.saturating_sub(fcs32).max(data.len() as u32))
 }
 
 /// A packet converted to an Ethernet frame.

@@ -297,6 +297,27 @@ mod tests {
     }
 
     #[test]
+    fn frame_check_sequences_are_stripped() {
+        let mut frame: Vec<u8> = (0..60).collect();
+        frame.extend([0xde, 0xad, 0xbe, 0xef]); // FCS
+                                                // LinkType Ethernet, F bit, FCS length 2 words.
+        let field = 1 | (1 << 26) | (2 << 28);
+        let bytes = pcap_bytes(
+            false,
+            false,
+            field,
+            &[(0, 0, &frame, 64), (0, 0, &frame[..40], 64)],
+        );
+        let packets = read_capture(&bytes).unwrap();
+        assert_eq!(packets[0].data, frame[..60]);
+        assert_eq!(packets[0].orig_len, 60);
+        // Snapped: the FCS was not captured, only the original length shrinks.
+        assert_eq!(packets[1].data, frame[..40]);
+        assert_eq!(packets[1].orig_len, 60);
+        assert_eq!(packets[1].link_type, LinkType::Ethernet);
+    }
+
+    #[test]
     fn raw_ip_loopback_and_cooked_captures_become_ethernet() {
         let ipv4 = [
             0x45u8, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
@@ -442,6 +463,27 @@ mod tests {
                 assert_eq!(packets[0].orig_len, 130);
             }
         }
+    }
+
+    #[test]
+    fn pcapng_if_fcslen_is_stripped() {
+        let mut frame: Vec<u8> = (0..60).collect();
+        frame.extend([1, 2, 3, 4]);
+        let mut shb = 0x1a2b_3c4du32.to_le_bytes().to_vec();
+        shb.extend([1, 0, 0, 0]);
+        shb.extend([0xff; 8]);
+        let mut idb = vec![1, 0, 0, 0, 0, 0, 0, 0];
+        idb.extend([13, 0, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0]); // if_fcslen = 4, end of options
+        let mut epb = vec![0u8; 12];
+        epb.extend(64u32.to_le_bytes());
+        epb.extend(64u32.to_le_bytes());
+        epb.extend(&frame);
+        let mut bytes = block(false, 0x0a0d_0d0a, &shb);
+        bytes.extend(block(false, 1, &idb));
+        bytes.extend(block(false, 6, &epb));
+        let packets = read_capture(&bytes).unwrap();
+        assert_eq!(packets[0].data, frame[..60]);
+        assert_eq!(packets[0].orig_len, 60);
     }
 
     #[test]

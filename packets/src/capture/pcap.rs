@@ -13,7 +13,7 @@ use std::time::Duration;
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapParser, PcapWriter};
 use pcap_file::{DataLink, Endianness, TsResolution};
 
-use super::link::{to_ethernet, LinkType};
+use super::link::{pcap_fcs_len, strip_fcs, to_ethernet, LinkType};
 use super::{CaptureError, CapturedPacket, PcapOptions};
 
 const FILE_HEADER_LEN: usize = 24;
@@ -41,6 +41,7 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<CapturedPacket>, CaptureError> {
             ),
         )
     })?;
+    let fcs = pcap_fcs_len(link_number);
     let frac_to_ns: u64 = match header.ts_resolution {
         TsResolution::MicroSecond => 1_000,
         TsResolution::NanoSecond => 1,
@@ -70,10 +71,11 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<CapturedPacket>, CaptureError> {
                 ),
             )
         })?;
-        let frame = to_ethernet(link, &record.data)
-            .map_err(|m| CaptureError::new(offset, format!("packet {}: {m}", packets.len() + 1)))?;
         let captured = u32::try_from(record.data.len()).unwrap_or(u32::MAX);
-        let orig_len = i64::from(record.orig_len.max(captured)) + frame.len_delta;
+        let (data, orig_len) = strip_fcs(&record.data, record.orig_len.max(captured), fcs);
+        let frame = to_ethernet(link, data)
+            .map_err(|m| CaptureError::new(offset, format!("packet {}: {m}", packets.len() + 1)))?;
+        let orig_len = i64::from(orig_len) + frame.len_delta;
         packets.push(CapturedPacket {
             timestamp_ns: u64::from(record.ts_sec) * 1_000_000_000
                 + u64::from(record.ts_frac) * frac_to_ns,

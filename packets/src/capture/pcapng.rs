@@ -17,7 +17,7 @@ use pcap_file::pcapng::blocks::interface_description::{
 use pcap_file::pcapng::{Block, PcapNgParser, PcapNgWriter};
 use pcap_file::{DataLink, PcapError};
 
-use super::link::{to_ethernet, LinkType};
+use super::link::{strip_fcs, to_ethernet, LinkType};
 use super::{CaptureError, CapturedPacket};
 
 /// What a packet block needs to know about its interface.
@@ -27,12 +27,15 @@ struct Interface {
     units_per_second: u128,
     /// Seconds to add to every timestamp.
     offset_seconds: u64,
+    /// Bytes of frame check sequence at the end of each packet (`if_fcslen`).
+    fcs_len: usize,
 }
 
 fn interface(idb: &InterfaceDescriptionBlock) -> Interface {
     let number = u32::from(idb.linktype);
     let mut units_per_second: u128 = 1_000_000;
     let mut offset_seconds = 0;
+    let mut fcs_len = 0;
     for option in &idb.options {
         match option {
             InterfaceDescriptionOption::IfTsResol(resol) => {
@@ -43,6 +46,7 @@ fn interface(idb: &InterfaceDescriptionBlock) -> Interface {
                 units_per_second = base.checked_pow(exponent.min(96)).unwrap_or(u128::MAX);
             }
             InterfaceDescriptionOption::IfTsOffset(offset) => offset_seconds = *offset,
+            InterfaceDescriptionOption::IfFcsLen(len) => fcs_len = usize::from(*len),
             _ => {}
         }
     }
@@ -50,6 +54,7 @@ fn interface(idb: &InterfaceDescriptionBlock) -> Interface {
         link: LinkType::from_number(number).ok_or(number),
         units_per_second: units_per_second.max(1),
         offset_seconds,
+        fcs_len,
     }
 }
 
@@ -128,10 +133,11 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<CapturedPacket>, CaptureError> {
                 ),
             )
         })?;
-        let frame = to_ethernet(link, &data)
-            .map_err(|m| CaptureError::new(offset, format!("packet {number}: {m}")))?;
         let captured = u32::try_from(data.len()).unwrap_or(u32::MAX);
-        let orig = i64::from(orig_len.max(captured)) + frame.len_delta;
+        let (data, orig_len) = strip_fcs(&data, orig_len.max(captured), iface.fcs_len);
+        let frame = to_ethernet(link, data)
+            .map_err(|m| CaptureError::new(offset, format!("packet {number}: {m}")))?;
+        let orig = i64::from(orig_len) + frame.len_delta;
         let timestamp_ns = u128::from(raw_timestamp) * 1_000_000_000 / iface.units_per_second
             + u128::from(iface.offset_seconds) * 1_000_000_000;
         packets.push(CapturedPacket {
