@@ -11,6 +11,7 @@ mod asm;
 mod capture;
 mod disasm;
 mod input;
+mod packet;
 mod plugin;
 mod run;
 mod verify;
@@ -32,6 +33,9 @@ enum Command {
     /// Conformance-suite plugin: runs a base16 program from standard input with
     /// r1 = MEMORY_HEX's bytes and r2 = their length; prints r0 in hex.
     Plugin(plugin::PluginArgs),
+    /// Show packets from a capture, a JSON packet description or a hex dump,
+    /// field by field (`--hex`: one hex line each; `--to-pcap`: write a pcap).
+    Packet(packet::PacketArgs),
     /// Run a program on a packet or event with its maps and the built-in helpers;
     /// print r0 and the verdict (`--trace`: every step; `--json`: one object).
     Run(run::RunArgs),
@@ -44,6 +48,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Asm(args) => asm::run(&args),
         Command::Disasm(args) => disasm::run(&args),
+        Command::Packet(args) => packet::run(&args),
         Command::Plugin(args) => plugin::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Verify(args) => verify::run(&args),

@@ -280,13 +280,7 @@ impl<'a> Dissector<'a> {
     fn payload(&mut self, start: usize, end: usize) {
         let end = end.min(self.limit);
         if start < end {
-            let _ = self.field(
-                start,
-                end - start,
-                Layer::Payload,
-                "Payload",
-                describe_payload,
-            );
+            let _ = self.field(start, end - start, Layer::Payload, "Data", describe_payload);
         }
     }
 

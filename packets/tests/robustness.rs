@@ -222,7 +222,7 @@ proptest! {
         let payload = spec.payload.to_bytes().unwrap();
         let labelled_payload: usize = fields
             .iter()
-            .filter(|f| f.name == "Payload")
+            .filter(|f| f.name == "Data")
             .map(|f| f.len)
             .sum();
         prop_assert_eq!(labelled_payload, payload.len());
