@@ -122,7 +122,8 @@ pub(crate) fn format_printk(fmt: &[u8], args: &[u64], mem: &dyn PrintkMemory) ->
                     i += if boundary(n1) { 1 } else { 2 };
                 } else if matches!(n1, b'i' | b'I') && matches!(n2, b'4' | b'6') {
                     let n = if n2 == b'4' { 4 } else { 16 };
-                    let b = mem.bytes(arg, n).unwrap_or_else(|| alloc::vec![0; n]);
+                    let mut b = mem.bytes(arg, n).unwrap_or_default();
+                    b.resize(n, 0);
                     let mut s = String::new();
                     match (n1, n2) {
                         (b'I', b'4') => {
