@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::Args;
 use packets::capture::{detect_format, read_capture, write_pcap, CapturedPacket};
 use packets::hex::parse_hex_dump;
-use packets::{dissect, PacketSpec};
+use packets::{dissect, summary, PacketSpec};
 use serde_json::json;
 
 use crate::input::{self, to_hex};
@@ -92,7 +92,13 @@ pub fn run(args: &PacketArgs) -> ExitCode {
             } else {
                 String::new()
             };
-            let _ = writeln!(out, "packet {}: {} bytes{snapped}", i + 1, p.data.len());
+            let _ = writeln!(
+                out,
+                "packet {}: {} bytes{snapped}: {}",
+                i + 1,
+                p.data.len(),
+                summary(&p.data)
+            );
             for field in dissect(&p.data) {
                 let _ = writeln!(out, "  {field}");
             }

@@ -42,7 +42,13 @@ fn a_capture_field_by_field() {
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(
-        text.contains("sample.pcapng: 8 packets (capture)\npacket 1: 71 bytes\n"),
+        text.contains(
+            "sample.pcapng: 8 packets (capture)\npacket 1: 71 bytes: UDP 192.0.2.10:40000 > 192.0.2.53:53, 29 bytes\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("packet 5: 60 bytes: ARP who-has 192.0.2.1 tell 192.0.2.10\n"),
         "{text}"
     );
     assert!(
@@ -118,7 +124,9 @@ fn a_tcpdump_dump_to_pcap() {
     );
     let text = stdout(&out);
     assert!(
-        text.starts_with("<stdin>: 2 packets (tcpdump -xx)\npacket 1: 42 bytes\n"),
+        text.starts_with(
+            "<stdin>: 2 packets (tcpdump -xx)\npacket 1: 42 bytes: ICMP echo request 10.0.0.1 > 10.0.0.2\n"
+        ),
         "{text}"
     );
     assert!(

@@ -115,6 +115,109 @@ pub fn dissect(bytes: &[u8]) -> Vec<Field> {
     d.fields
 }
 
+/// A one-line description of a frame, like a capture tool's packet list:
+/// `UDP 10.0.0.1:12345 > 10.0.0.2:53, 5 bytes`, `TCP [fd00::1]:1 > [fd00::2]:80 [SYN]`,
+/// `ARP who-has 10.0.0.2 tell 10.0.0.1`, `VLAN 100: ICMP echo request 10.0.0.1 > 10.0.0.2`.
+pub fn summary(bytes: &[u8]) -> String {
+    let fields = dissect(bytes);
+    let get = |layer: Layer, name: &str| {
+        fields
+            .iter()
+            .find(|f| f.layer == layer && f.name == name)
+            .map(|f| f.value_text.as_str())
+    };
+    // The number before a "(name)" suffix: "53 (DNS)" -> "53".
+    let bare = |text: &str| text.split(" (").next().unwrap_or(text).to_string();
+    let mut out = String::new();
+    if let Some(tci) = get(Layer::Vlan, "TCI") {
+        let vid = tci.rsplit("VID ").next().unwrap_or(tci);
+        out.push_str(&format!("VLAN {vid}: "));
+    }
+    let ip = [Layer::Ipv4, Layer::Ipv6]
+        .into_iter()
+        .find(|l| get(*l, "Source address").is_some());
+    let payload = fields
+        .iter()
+        .filter(|f| f.layer == Layer::Payload)
+        .map(|f| f.len)
+        .sum::<usize>();
+    let payload_text = if payload > 0 {
+        format!(", {payload} bytes")
+    } else {
+        String::new()
+    };
+    if let Some(op) = get(Layer::Arp, "Operation") {
+        let sender = get(Layer::Arp, "Sender IP").unwrap_or("?");
+        let target = get(Layer::Arp, "Target IP").unwrap_or("?");
+        let sender_mac = get(Layer::Arp, "Sender MAC").unwrap_or("?");
+        out.push_str(&match op {
+            "1 (request)" => format!("ARP who-has {target} tell {sender}"),
+            "2 (reply)" => format!("ARP {sender} is-at {sender_mac}"),
+            other => format!("ARP operation {other}, {sender} > {target}"),
+        });
+    } else if let Some(layer) = ip {
+        let src = get(layer, "Source address").unwrap_or("?");
+        let dst = get(layer, "Destination address").unwrap_or("?");
+        let with_port = |addr: &str, port: &str| {
+            if layer == Layer::Ipv6 {
+                format!("[{addr}]:{}", bare(port))
+            } else {
+                format!("{addr}:{}", bare(port))
+            }
+        };
+        if let (Some(sp), Some(dp)) = (
+            get(Layer::Tcp, "Source port"),
+            get(Layer::Tcp, "Destination port"),
+        ) {
+            let flags = get(Layer::Tcp, "Data offset / Flags")
+                .and_then(|f| f.split(" / ").nth(1))
+                .unwrap_or("");
+            out.push_str(&format!(
+                "TCP {} > {} [{flags}]{payload_text}",
+                with_port(src, sp),
+                with_port(dst, dp)
+            ));
+        } else if let (Some(sp), Some(dp)) = (
+            get(Layer::Udp, "Source port"),
+            get(Layer::Udp, "Destination port"),
+        ) {
+            out.push_str(&format!(
+                "UDP {} > {}{payload_text}",
+                with_port(src, sp),
+                with_port(dst, dp)
+            ));
+        } else if let Some(t) = get(Layer::Icmpv4, "Type").or(get(Layer::Icmpv6, "Type")) {
+            let proto = if layer == Layer::Ipv6 {
+                "ICMPv6"
+            } else {
+                "ICMP"
+            };
+            let kind = t
+                .split_once(" (")
+                .map_or(t, |(_, name)| name.trim_end_matches(')'));
+            out.push_str(&format!("{proto} {kind} {src} > {dst}{payload_text}"));
+        } else {
+            let proto = get(Layer::Ipv4, "Protocol")
+                .or(get(Layer::Ipv6, "Next header"))
+                .unwrap_or("?");
+            out.push_str(&format!(
+                "{layer} {src} > {dst} protocol {proto}{payload_text}"
+            ));
+        }
+    } else {
+        let ether_type = fields
+            .iter()
+            .rev()
+            .find(|f| f.name == "EtherType")
+            .map_or("?", |f| f.value_text.as_str());
+        out.push_str(&format!("EtherType {ether_type}{payload_text}"));
+    }
+    if fields.iter().any(|f| f.name == "truncated") {
+        out.push_str(" (truncated)");
+    }
+    out
+}
+
 /// A field whose value differs between two frames (e.g. a packet before and
 /// after a program rewrote it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -1215,6 +1318,65 @@ mod tests {
                 "802.1Q EtherType: (new) 0x0800 (IPv4)",
             ]
         );
+    }
+
+    #[test]
+    fn one_line_summaries() {
+        use crate::spec::{Icmpv4Message, Ipv4Spec};
+        let udp = PacketSpec::default().to_bytes().unwrap();
+        assert_eq!(summary(&udp), "UDP 10.0.0.1:12345 > 10.0.0.2:53, 5 bytes");
+        let tcp6 = PacketSpec {
+            vlan: Some(VlanSpec {
+                vid: 7,
+                ..VlanSpec::default()
+            }),
+            network: Network::Ipv6(Ipv6Spec::default()),
+            transport: Transport::Tcp(TcpSpec::default()),
+            payload: Payload::Empty,
+            ..PacketSpec::default()
+        };
+        assert_eq!(
+            summary(&tcp6.to_bytes().unwrap()),
+            "VLAN 7: TCP [fd00::1]:12345 > [fd00::2]:80 [SYN]"
+        );
+        let arp = PacketSpec {
+            network: Network::Arp(ArpSpec::default()),
+            transport: Transport::None,
+            payload: Payload::Empty,
+            ..PacketSpec::default()
+        };
+        assert_eq!(
+            summary(&arp.to_bytes().unwrap()),
+            "ARP who-has 10.0.0.2 tell 10.0.0.1"
+        );
+        let ping = PacketSpec {
+            network: Network::Ipv4(Ipv4Spec::default()),
+            transport: Transport::Icmpv4(Icmpv4Message::EchoRequest { id: 1, seq: 2 }),
+            payload: Payload::Empty,
+            ..PacketSpec::default()
+        };
+        assert_eq!(
+            summary(&ping.to_bytes().unwrap()),
+            "ICMP echo request 10.0.0.1 > 10.0.0.2"
+        );
+        let gre = PacketSpec {
+            network: Network::Ipv4(Ipv4Spec {
+                protocol: Some(47),
+                ..Ipv4Spec::default()
+            }),
+            transport: Transport::None,
+            payload: Payload::Hex("0000 0800".to_string()),
+            ..PacketSpec::default()
+        };
+        assert_eq!(
+            summary(&gre.to_bytes().unwrap()),
+            "IPv4 10.0.0.1 > 10.0.0.2 protocol 47 (GRE), 4 bytes"
+        );
+        assert_eq!(
+            summary(&udp[..32]),
+            "IPv4 10.0.0.1 > ? protocol 17 (UDP) (truncated)"
+        );
+        assert_eq!(summary(&[]), "EtherType ?");
     }
 
     #[test]

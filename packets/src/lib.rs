@@ -39,7 +39,7 @@ pub mod spec;
 
 pub use build::{BuildError, MIN_FRAME_LEN};
 pub use capture::{read_capture, write_pcap, CaptureError, CapturedPacket};
-pub use dissect::{diff, dissect, fields_touched, Field, FieldChange, Layer};
+pub use dissect::{diff, dissect, fields_touched, summary, Field, FieldChange, Layer};
 pub use hex::{parse_hex_dump, HexDump, HexError, HexFormat};
 pub use spec::{
     ArpSpec, EthernetSpec, Icmpv4Message, Icmpv6Message, Ipv4Spec, Ipv6Spec, MacAddr, Network,

@@ -156,6 +156,7 @@ proptest! {
     fn dissect_is_well_formed_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
         let fields = dissect(&bytes);
         assert_well_formed(&bytes, &fields)?;
+        prop_assert!(!packets::summary(&bytes).is_empty());
     }
 
     #[test]
@@ -173,6 +174,8 @@ proptest! {
         bytes.truncate(cut);
         let fields = dissect(&bytes);
         assert_well_formed(&bytes, &fields)?;
+        let _ = packets::summary(&bytes);
+        let _ = packets::diff(&spec.to_bytes().unwrap(), &bytes);
     }
 
     #[test]
