@@ -428,6 +428,91 @@ const CASES: &[(&str, &str)] = &[
         exit",
     ),
     (
+        "LPM trie: prefix too long, insert, full, longest match",
+        ".type xdp
+        .map t, lpm_trie, key=8, value=8, max_entries=2, flags=1
+        *(u64 *)(r10 - 24) = 7
+        *(u32 *)(r10 - 8) = 33
+        *(u32 *)(r10 - 4) = 0x0000000a
+        r1 = map[t] ll
+        r2 = r10
+        r2 += -8
+        r3 = r10
+        r3 += -24
+        r4 = 0
+        call bpf_map_update_elem
+        r6 = r0
+        r6 &= 0xff
+        *(u32 *)(r10 - 8) = 8
+        r1 = map[t] ll
+        r2 = r10
+        r2 += -8
+        r3 = r10
+        r3 += -24
+        r4 = 0
+        call bpf_map_update_elem
+        *(u32 *)(r10 - 8) = 16
+        r1 = map[t] ll
+        r2 = r10
+        r2 += -8
+        r3 = r10
+        r3 += -24
+        r4 = 0
+        call bpf_map_update_elem
+        *(u32 *)(r10 - 8) = 24
+        r1 = map[t] ll
+        r2 = r10
+        r2 += -8
+        r3 = r10
+        r3 += -24
+        r4 = 0
+        call bpf_map_update_elem
+        r0 &= 0xff
+        r0 <<= 8
+        r6 |= r0
+        *(u32 *)(r10 - 8) = 32
+        *(u32 *)(r10 - 4) = 0x0900000a
+        r1 = map[t] ll
+        r2 = r10
+        r2 += -8
+        call bpf_map_lookup_elem
+        if r0 == 0 goto out
+        r0 = *(u64 *)(r0 + 0)
+        r0 <<= 16
+        r6 |= r0
+    out:
+        r0 = r6
+        exit",
+    ),
+    (
+        "percpu array: write this CPU's copy, lookup_percpu_elem of a CPU that does not exist",
+        ".type xdp
+        .map p, percpu_array, key=4, value=8, max_entries=1
+        *(u32 *)(r10 - 4) = 0
+        r1 = map[p] ll
+        r2 = r10
+        r2 += -4
+        call bpf_map_lookup_elem
+        if r0 == 0 goto out
+        *(u64 *)(r0 + 0) = 5
+        r1 = map[p] ll
+        r2 = r10
+        r2 += -4
+        r3 = 100000
+        call bpf_map_lookup_percpu_elem
+        r6 = r0
+        r1 = map[p] ll
+        r2 = r10
+        r2 += -4
+        call bpf_map_lookup_elem
+        if r0 == 0 goto out
+        r0 = *(u64 *)(r0 + 0)
+        if r6 == 0 goto out
+        r0 = 99
+    out:
+        exit",
+    ),
+    (
         "bpf_loop with flags, and with too many iterations",
         ".type xdp
         r1 = 1
