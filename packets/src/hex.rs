@@ -10,6 +10,8 @@
 //! | Wireshark "Copy as Hex Dump" | `0010   45 00 00 3c   E..<` |
 //! | scapy `hexdump()` | `0010  45 00 00 3C  E..<` |
 //! | `hexdump -C` | `00000010  45 00 00 3c  |E..<|` |
+//! | C arrays (Wireshark "Export as C Arrays") | `static const unsigned char pkt1[4] = { 0x45, 0x00, 0x00, 0x3c };` |
+//! | Python bytes (scapy `raw(pkt)`) | `b'E\x00\x00<'` |
 //!
 //! Offset dumps work like text2pcap: the offset says where a line's bytes go,
 //! an offset of zero starts a new packet, and the next line's offset says how
@@ -45,6 +47,12 @@ pub enum HexFormat {
     Scapy,
     /// `hexdump -C` output, ASCII between `|` bars.
     HexdumpC,
+    /// C arrays (`{ 0x45, 0x00, ... }`, as Wireshark exports packets), one
+    /// packet per brace block; `/* */` and `//` comments are skipped.
+    CArray,
+    /// A Python bytes literal (`b'E\x00\x00<'`, what scapy's `raw(pkt)` shows);
+    /// several literals are concatenated.
+    PythonBytes,
 }
 
 impl fmt::Display for HexFormat {
@@ -57,6 +65,8 @@ impl fmt::Display for HexFormat {
             HexFormat::Wireshark => "Wireshark hex dump",
             HexFormat::Scapy => "scapy hexdump",
             HexFormat::HexdumpC => "hexdump -C",
+            HexFormat::CArray => "C array",
+            HexFormat::PythonBytes => "Python bytes literal",
         })
     }
 }
@@ -114,14 +124,201 @@ pub fn parse_hex_dump_as(text: &str, format: HexFormat) -> Result<HexDump, HexEr
                 vec![bytes]
             }
         }
+        HexFormat::CArray => parse_c_arrays(text)?,
+        HexFormat::PythonBytes => {
+            let bytes = parse_python_bytes(text)?;
+            if bytes.is_empty() {
+                Vec::new()
+            } else {
+                vec![bytes]
+            }
+        }
         _ => parse_offset_dump(text, format)?,
     };
     Ok(HexDump { format, packets })
 }
 
-/// Decides the format from the first line that starts with an offset of zero
-/// (`0000`, `0x0000:`, `00000000:` ...); text without such a line is plain hex.
+/// Reads every `{ ... }` block as one packet of plain hex, with C comments
+/// and the text outside the braces blanked out (so errors keep their line and
+/// column).
+fn parse_c_arrays(text: &str) -> Result<Vec<Vec<u8>>, HexError> {
+    #[derive(PartialEq)]
+    enum State {
+        Outside,
+        Inside,
+        LineComment(bool),
+        BlockComment(bool),
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut masked: Vec<char> = chars
+        .iter()
+        .map(|c| if *c == '\n' { '\n' } else { ' ' })
+        .collect();
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    let mut state = State::Outside;
+    let mut block_start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match state {
+            State::Outside | State::Inside if c == '/' && next == Some('/') => {
+                state = State::LineComment(state == State::Inside);
+                i += 1;
+            }
+            State::Outside | State::Inside if c == '/' && next == Some('*') => {
+                state = State::BlockComment(state == State::Inside);
+                i += 1;
+            }
+            State::Outside if c == '{' => {
+                state = State::Inside;
+                block_start = i + 1;
+            }
+            State::Inside if c == '}' => {
+                blocks.push((block_start, i));
+                state = State::Outside;
+            }
+            State::Inside => masked[i] = c,
+            State::LineComment(inside) if c == '\n' => {
+                state = if inside {
+                    State::Inside
+                } else {
+                    State::Outside
+                };
+            }
+            State::BlockComment(inside) if c == '*' && next == Some('/') => {
+                state = if inside {
+                    State::Inside
+                } else {
+                    State::Outside
+                };
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut packets = Vec::new();
+    for (start, end) in blocks {
+        let block: String = masked
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                if (start..end).contains(&j) || *c == '\n' {
+                    *c
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        let bytes = parse_plain_hex(&block)?;
+        if !bytes.is_empty() {
+            packets.push(bytes);
+        }
+    }
+    Ok(packets)
+}
+
+/// Reads Python bytes literals (`b'..'` or `b"..."`, several concatenated):
+/// printable ASCII stands for itself, with `\xHH`, `\n`, `\r`, `\t`, `\0`,
+/// `\\`, `\'` and `\"` escapes.
+pub fn parse_python_bytes(text: &str) -> Result<Vec<u8>, HexError> {
+    let mut out = Vec::new();
+    for (line_no, line) in text.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c.is_whitespace() || matches!(c, '(' | ')' | '+' | ',') {
+                i += 1;
+                continue;
+            }
+            if c == '#' {
+                break;
+            }
+            let quote = match (c, chars.get(i + 1)) {
+                ('b' | 'B', Some(q @ ('\'' | '"'))) => *q,
+                _ => {
+                    return Err(error(
+                        line_no,
+                        i,
+                        format!("expected a bytes literal such as b'\\x45', found `{c}`"),
+                    ))
+                }
+            };
+            let open = i;
+            i += 2;
+            loop {
+                let Some(&c) = chars.get(i) else {
+                    return Err(error(line_no, open, "unterminated bytes literal"));
+                };
+                if c == quote {
+                    i += 1;
+                    break;
+                }
+                if c != '\\' {
+                    if !c.is_ascii() {
+                        return Err(error(
+                            line_no,
+                            i,
+                            format!("`{c}` is not ASCII: bytes literals hold ASCII and escapes"),
+                        ));
+                    }
+                    out.push(c as u8);
+                    i += 1;
+                    continue;
+                }
+                let escape = chars.get(i + 1).copied();
+                let simple = match escape {
+                    Some('n') => Some(b'\n'),
+                    Some('r') => Some(b'\r'),
+                    Some('t') => Some(b'\t'),
+                    Some('0') => Some(0),
+                    Some('a') => Some(7),
+                    Some('b') => Some(8),
+                    Some('f') => Some(12),
+                    Some('v') => Some(11),
+                    Some('\\') => Some(b'\\'),
+                    Some('\'') => Some(b'\''),
+                    Some('"') => Some(b'"'),
+                    _ => None,
+                };
+                if let Some(b) = simple {
+                    out.push(b);
+                    i += 2;
+                    continue;
+                }
+                let hex = (escape == Some('x'))
+                    .then(|| chars.get(i + 2..i + 4))
+                    .flatten()
+                    .filter(|d| d.iter().all(char::is_ascii_hexdigit));
+                match hex {
+                    Some(d) => {
+                        out.push((hex_digit(d[0]) << 4) | hex_digit(d[1]));
+                        i += 4;
+                    }
+                    None => {
+                        return Err(error(
+                            line_no,
+                            i,
+                            "unknown escape: expected \\xHH, \\n, \\r, \\t, \\0, \\\\ or a quote",
+                        ))
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Decides the format: a Python bytes literal (`b'...`); else an offset dump,
+/// by the first line that starts with an offset of zero (`0000`, `0x0000:`,
+/// `00000000:` ...); else C arrays (braces around `0x` bytes); else plain hex.
 pub fn detect_format(text: &str) -> HexFormat {
+    let start = text.trim_start();
+    if start.starts_with("b'") || start.starts_with("b\"") {
+        return HexFormat::PythonBytes;
+    }
     for line in text.lines() {
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix("0x") {
@@ -163,6 +360,9 @@ pub fn detect_format(text: &str) -> HexFormat {
             }
         }
         return HexFormat::Od;
+    }
+    if text.contains('{') && text.contains('}') && text.contains("0x") {
+        return HexFormat::CArray;
     }
     HexFormat::Plain
 }
@@ -575,7 +775,14 @@ mod tests {
             "0x4500 0xab0c",
         ] {
             assert_eq!(parse_plain_hex(text).unwrap(), want, "{text}");
-            assert_eq!(detect_format(text), HexFormat::Plain, "{text}");
+            assert_eq!(
+                parse_hex_dump(text).unwrap().packets,
+                vec![want.clone()],
+                "{text}"
+            );
+            if !text.starts_with('{') {
+                assert_eq!(detect_format(text), HexFormat::Plain, "{text}");
+            }
         }
     }
 
@@ -718,6 +925,45 @@ mod tests {
 0040  00 00 00 00 00 00                                ......
 ";
         assert_eq!(one_packet(text, HexFormat::Scapy), syn());
+    }
+
+    #[test]
+    fn c_arrays_one_packet_per_block() {
+        let text = "\
+/* Frame (4 bytes) */
+static const unsigned char pkt1[4] = {
+0x45, 0x00, /* E. */
+0x00, 0x3c // ..
+};
+
+static const unsigned char pkt2[2] = {
+0xde, 0xad };
+";
+        let dump = parse_hex_dump(text).unwrap();
+        assert_eq!(dump.format, HexFormat::CArray);
+        assert_eq!(dump.packets, vec![vec![0x45, 0, 0, 0x3c], vec![0xde, 0xad]]);
+        let err = parse_hex_dump("char p[] = {\n  0x45, 0xzz };").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 11), "{err}");
+    }
+
+    #[test]
+    fn python_bytes_literals() {
+        let text = "b'E\\x00\\x00<\\x1cF@\\x00' b\"\\n\\t'\\\\\"";
+        let dump = parse_hex_dump(text).unwrap();
+        assert_eq!(dump.format, HexFormat::PythonBytes);
+        assert_eq!(
+            dump.packets,
+            vec![vec![
+                0x45, 0, 0, 0x3c, 0x1c, 0x46, 0x40, 0, b'\n', b'\t', b'\'', b'\\'
+            ]]
+        );
+        let err = parse_hex_dump("b'E\\x0g'").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 4), "{err}");
+        let err = parse_hex_dump("b'E\\x00").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 1), "{err}");
+        assert!(err.message.contains("unterminated"), "{err}");
+        let err = parse_python_bytes("b'\\x00' 45").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 9), "{err}");
     }
 
     #[test]
