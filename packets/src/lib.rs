@@ -5,7 +5,7 @@
 //!   optional 802.1Q tag; ARP, IPv4 or IPv6; TCP, UDP, ICMP or ICMPv6; a
 //!   payload) that serialises to JSON; [`PacketSpec::to_bytes`] fills in
 //!   EtherTypes, protocol numbers, lengths and checksums.
-//! - [`dissect`]: labels each byte range of a frame with its protocol field,
+//! - [`dissect`](mod@dissect): labels each byte range of a frame with its protocol field,
 //!   so a program's loads and stores can be named ("bytes 12-13: EtherType").
 //! - [`hex`]: reads plain hex and the dumps of od, xxd, tcpdump, Wireshark,
 //!   scapy and hexdump, with errors at a line and column.
