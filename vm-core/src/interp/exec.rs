@@ -418,7 +418,8 @@ impl Vm {
         let mut pc = self.pc;
         let budget_left = self.config.budget.saturating_sub(self.executed);
         let limit = steps.min(budget_left);
-        let mut n: u64 = 0;
+        // Steps left in this call; counting down keeps the check one compare with zero.
+        let mut left: u64 = limit;
 
         macro_rules! reg {
             ($r:expr) => {
@@ -427,7 +428,7 @@ impl Vm {
         }
         macro_rules! fail {
             ($kind:expr) => {{
-                self.executed += n;
+                self.executed += limit - left;
                 return Err(self.fail(pc, &regs, $kind));
             }};
         }
@@ -533,16 +534,16 @@ impl Vm {
         }
 
         let stop = loop {
-            if n >= limit {
+            if left == 0 {
                 break None;
             }
-            if BP && n > 0 && breakpoints.get(pc).copied().unwrap_or(false) {
+            if BP && left < limit && breakpoints.get(pc).copied().unwrap_or(false) {
                 break Some(Stop::Breakpoint(pc));
             }
             let Some(&op) = ops.get(pc) else {
                 fail!(InterpErrorKind::PcOutOfRange { target: pc as i64 });
             };
-            n += 1;
+            left -= 1;
             if O::ENABLED {
                 obs.begin(pc, self.frames.len(), &regs);
             }
@@ -649,11 +650,12 @@ impl Vm {
                 Op::Stx16(d, s, off) => store!(d, off, 2, reg!(s)),
                 Op::Stx32(d, s, off) => store!(d, off, 4, reg!(s)),
                 Op::Stx64(d, s, off) => store!(d, off, 8, reg!(s)),
-                Op::St8(d, off, k) => store!(d, off, 1, k as i64 as u64),
-                Op::St16(d, off, k) => store!(d, off, 2, k as i64 as u64),
-                Op::St32(d, off, k) => store!(d, off, 4, k as i64 as u64),
-                Op::St64(d, off, k) => store!(d, off, 8, k as i64 as u64),
-                Op::Atomic32(aop, fetch, d, s, off) => {
+                Op::St8(d, k, off) => store!(d, off, 1, k as i64 as u64),
+                Op::St16(d, k, off) => store!(d, off, 2, k as i64 as u64),
+                Op::St32(d, k, off) => store!(d, off, 4, k as i64 as u64),
+                Op::St64(d, k, off) => store!(d, off, 8, k as i64 as u64),
+                Op::Atomic32(d, s, off, spec) => {
+                    let (aop, fetch) = spec.parts();
                     let addr = reg!(d).wrapping_add(off as i64 as u64);
                     let old = mem_fault!(self.mem.load::<4>(addr).map(u32::from_le_bytes)) as u64;
                     let (new, fetched) = atomic(aop, fetch, old, reg!(s), reg!(0), u32::MAX as u64);
@@ -670,7 +672,8 @@ impl Vm {
                     apply_fetch(&mut regs, aop, s, fetched);
                     pc += 1;
                 }
-                Op::Atomic64(aop, fetch, d, s, off) => {
+                Op::Atomic64(d, s, off, spec) => {
+                    let (aop, fetch) = spec.parts();
                     let addr = reg!(d).wrapping_add(off as i64 as u64);
                     let old = mem_fault!(self.mem.load::<8>(addr).map(u64::from_le_bytes));
                     let (new, fetched) = atomic(aop, fetch, old, reg!(s), reg!(0), u64::MAX);
@@ -687,10 +690,12 @@ impl Vm {
                     apply_fetch(&mut regs, aop, s, fetched);
                     pc += 1;
                 }
-                Op::LdPacket(size, base, imm) => {
-                    let off = match base {
-                        Some(s) => (reg!(s) as u32 as i32 as i64).wrapping_add(imm as i64),
-                        None => imm as i64,
+                Op::LdAbs(size, imm) | Op::LdInd(size, _, imm) => {
+                    let off = match op {
+                        Op::LdInd(_, s, _) => {
+                            (reg!(s) as u32 as i32 as i64).wrapping_add(imm as i64)
+                        }
+                        _ => imm as i64,
                     };
                     let Some(packet) = self.mem.packet() else {
                         fail!(InterpErrorKind::PacketLoad {
@@ -858,6 +863,7 @@ impl Vm {
                 obs.end(&regs);
             }
         };
+        let n = limit - left;
         self.executed += n;
         match stop {
             Some(Stop::Exited(v)) => Ok(Stop::Exited(v)),

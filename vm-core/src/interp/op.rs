@@ -40,10 +40,66 @@ impl Fault {
     }
 }
 
+/// An atomic operation and whether it fetches, as one 8-byte field so that
+/// atomics keep the common op layout (see [`Op`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u64)]
+pub(crate) enum AtomicSpec {
+    Add,
+    Or,
+    And,
+    Xor,
+    FetchAdd,
+    FetchOr,
+    FetchAnd,
+    FetchXor,
+    Xchg,
+    Cmpxchg,
+}
+
+impl AtomicSpec {
+    fn new(op: AtomicOp, fetch: bool) -> AtomicSpec {
+        match (op, fetch) {
+            (AtomicOp::Add, false) => AtomicSpec::Add,
+            (AtomicOp::Or, false) => AtomicSpec::Or,
+            (AtomicOp::And, false) => AtomicSpec::And,
+            (AtomicOp::Xor, false) => AtomicSpec::Xor,
+            (AtomicOp::Add, true) => AtomicSpec::FetchAdd,
+            (AtomicOp::Or, true) => AtomicSpec::FetchOr,
+            (AtomicOp::And, true) => AtomicSpec::FetchAnd,
+            (AtomicOp::Xor, true) => AtomicSpec::FetchXor,
+            (AtomicOp::Xchg, _) => AtomicSpec::Xchg,
+            (AtomicOp::Cmpxchg, _) => AtomicSpec::Cmpxchg,
+        }
+    }
+
+    /// The operation and whether its old value is fetched into a register.
+    pub(crate) fn parts(self) -> (AtomicOp, bool) {
+        match self {
+            AtomicSpec::Add => (AtomicOp::Add, false),
+            AtomicSpec::Or => (AtomicOp::Or, false),
+            AtomicSpec::And => (AtomicOp::And, false),
+            AtomicSpec::Xor => (AtomicOp::Xor, false),
+            AtomicSpec::FetchAdd => (AtomicOp::Add, true),
+            AtomicSpec::FetchOr => (AtomicOp::Or, true),
+            AtomicSpec::FetchAnd => (AtomicOp::And, true),
+            AtomicSpec::FetchXor => (AtomicOp::Xor, true),
+            AtomicSpec::Xchg => (AtomicOp::Xchg, true),
+            AtomicSpec::Cmpxchg => (AtomicOp::Cmpxchg, true),
+        }
+    }
+}
+
 macro_rules! ops {
     ($($(#[$m:meta])* $name:ident $( ( $($t:ty),* ) )?,)*) => {
         /// One pre-decoded instruction (see the module docs).
+        ///
+        /// `repr(u8)` fixes each variant's layout (tag, then the fields in
+        /// order, C alignment). Variants keep `dst` at byte 1, `src` at byte 2,
+        /// 32-bit fields at 4 and 64-bit ones at 8, so the dispatch loads the
+        /// same few words for every op.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
         pub(crate) enum Op { $($(#[$m])* $name $( ( $($t),* ) )?,)* }
     };
 }
@@ -78,12 +134,12 @@ ops! {
     Ldxs8(R, R, i16), Ldxs16(R, R, i16), Ldxs32(R, R, i16),
     // Stores of a register (dst, src, off)
     Stx8(R, R, i16), Stx16(R, R, i16), Stx32(R, R, i16), Stx64(R, R, i16),
-    // Stores of an immediate (dst, off, imm)
-    St8(R, i16, i32), St16(R, i16, i32), St32(R, i16, i32), St64(R, i16, i32),
-    // Atomics (size, op, fetch, dst, src, off)
-    Atomic32(AtomicOp, bool, R, R, i16), Atomic64(AtomicOp, bool, R, R, i16),
-    // Legacy packet loads into r0 (size in bytes, offset register (ABS: none), imm)
-    LdPacket(u8, Option<R>, i32),
+    // Stores of an immediate (dst, imm, off)
+    St8(R, i32, i16), St16(R, i32, i16), St32(R, i32, i16), St64(R, i32, i16),
+    // Atomics (dst, src, off, what)
+    Atomic32(R, R, i16, AtomicSpec), Atomic64(R, R, i16, AtomicSpec),
+    // Legacy packet loads into r0: (size in bytes, imm) and (size, offset register, imm)
+    LdAbs(u8, i32), LdInd(u8, R, i32),
     // Unconditional jump to an absolute index
     Ja(u32),
     // Conditional jumps, 64-bit, register: (dst, src, target)
@@ -242,10 +298,10 @@ fn compile_one(pc: usize, insn: &Insn, len: usize) -> Op {
                 (Size::H, Operand::Reg(s)) => Op::Stx16(d, r(s), off),
                 (Size::W, Operand::Reg(s)) => Op::Stx32(d, r(s), off),
                 (Size::DW, Operand::Reg(s)) => Op::Stx64(d, r(s), off),
-                (Size::B, Operand::Imm(i)) => Op::St8(d, off, i),
-                (Size::H, Operand::Imm(i)) => Op::St16(d, off, i),
-                (Size::W, Operand::Imm(i)) => Op::St32(d, off, i),
-                (Size::DW, Operand::Imm(i)) => Op::St64(d, off, i),
+                (Size::B, Operand::Imm(i)) => Op::St8(d, i, off),
+                (Size::H, Operand::Imm(i)) => Op::St16(d, i, off),
+                (Size::W, Operand::Imm(i)) => Op::St32(d, i, off),
+                (Size::DW, Operand::Imm(i)) => Op::St64(d, i, off),
             }
         }
         Insn::Atomic {
@@ -256,15 +312,15 @@ fn compile_one(pc: usize, insn: &Insn, len: usize) -> Op {
             src,
             off,
         } => match size {
-            Size::DW => Op::Atomic64(op, fetch, r(dst), r(src), off),
-            _ => Op::Atomic32(op, fetch, r(dst), r(src), off),
+            Size::DW => Op::Atomic64(r(dst), r(src), off, AtomicSpec::new(op, fetch)),
+            _ => Op::Atomic32(r(dst), r(src), off, AtomicSpec::new(op, fetch)),
         },
         Insn::LdPacket { size, mode, imm } => {
-            let base = match mode {
-                PacketMode::Abs => None,
-                PacketMode::Ind(reg) => Some(r(reg)),
-            };
-            Op::LdPacket(size.bytes() as u8, base, imm)
+            let size = size.bytes() as u8;
+            match mode {
+                PacketMode::Abs => Op::LdAbs(size, imm),
+                PacketMode::Ind(reg) => Op::LdInd(size, r(reg), imm),
+            }
         }
     }
 }
