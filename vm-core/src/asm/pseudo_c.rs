@@ -366,6 +366,31 @@ fn assignment(b: &mut Builder, c: &mut Cursor<'_>, line: u32) -> Result<(), AsmE
         dst,
         src,
     };
+    let word = match c.peek() {
+        Some(Tok::Ident(w)) => Some(w),
+        _ => None,
+    };
+    // `r1 = be16 r1`, `r1 = bswap32 r1`
+    if let Some((kind, bits)) = word.and_then(endian_of) {
+        c.bump();
+        let at = c.span();
+        let (src, _, _) = any_reg(c)?;
+        if src != dst {
+            return Err(at.error(format!(
+                "byte swaps are in place: expected r{}, found r{}",
+                dst.number(),
+                src.number()
+            )));
+        }
+        b.emit(Insn::Endian { kind, bits, dst }, line);
+        return Ok(());
+    }
+    // `r0 = atomic_fetch_add((u64 *)(r1 + 0), r0)`, `r0 = xchg_64(r1 + 0, r0)`, ...
+    let called = matches!(c.peek_at(1), Some(Tok::Punct("(")));
+    if let Some(form) = word.filter(|_| called).and_then(atomic_of) {
+        c.bump();
+        return atomic_call(b, c, line, dst, form);
+    }
     match c.peek() {
         // `r1 = -r1`
         Some(Tok::Punct("-")) if matches!(c.peek_at(1), Some(Tok::Ident(_))) => {
@@ -423,31 +448,6 @@ fn assignment(b: &mut Builder, c: &mut Cursor<'_>, line: u32) -> Result<(), AsmE
                 },
                 line,
             );
-        }
-        Some(Tok::Ident(word)) if endian_of(word).is_some() => {
-            let Some((kind, bits)) = endian_of(word) else {
-                return Ok(());
-            };
-            c.bump();
-            let at = c.span();
-            let (src, _, _) = any_reg(c)?;
-            if src != dst {
-                return Err(at.error(format!(
-                    "byte swaps are in place: expected r{}, found r{}",
-                    dst.number(),
-                    src.number()
-                )));
-            }
-            b.emit(Insn::Endian { kind, bits, dst }, line);
-        }
-        Some(Tok::Ident(word))
-            if matches!(c.peek_at(1), Some(Tok::Punct("("))) && atomic_of(word).is_some() =>
-        {
-            let Some(form) = atomic_of(word) else {
-                return Ok(());
-            };
-            c.bump();
-            atomic_call(b, c, line, dst, form)?;
         }
         _ if refs::at_ref(c) => {
             if width != Width::W64 {
