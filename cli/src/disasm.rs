@@ -63,13 +63,27 @@ fn listing(bytes: &[u8], syntax: Syntax) -> Result<String, String> {
 fn elf_listing(bytes: &[u8], syntax: Syntax) -> Result<String, String> {
     let object = ElfObject::parse(bytes).map_err(|e| e.to_string())?;
     let mut out = String::new();
+    let mut first_error = None;
+    let mut listed = 0;
     for (info, program) in object.load_all() {
-        let program = program.map_err(|e| format!("{}: {e}", info.name))?;
         if !out.is_empty() {
             out.push('\n');
         }
         out.push_str(&format!("# {} (section {})\n", info.name, info.section));
-        out.push_str(&disassemble(&program, syntax));
+        match program {
+            Ok(program) => {
+                out.push_str(&disassemble(&program, syntax));
+                listed += 1;
+            }
+            // One program the VM cannot load does not hide the others.
+            Err(e) => {
+                out.push_str(&format!("# not loadable: {e}\n"));
+                first_error.get_or_insert(format!("{}: {e}", info.name));
+            }
+        }
     }
-    Ok(out)
+    match first_error {
+        Some(e) if listed == 0 => Err(e),
+        _ => Ok(out),
+    }
 }

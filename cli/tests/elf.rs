@@ -114,3 +114,19 @@ fn verify_takes_an_object_and_names_the_c_line_of_a_rejection() {
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
     assert!(text(&ok.stdout).starts_with("accepted: processed"));
 }
+
+#[test]
+fn disasm_lists_every_program_with_c_lines_and_notes_the_unloadable() {
+    let out = bpfplay(&["disasm", &fixture("core_limits.o")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    assert!(listing.contains("# task_pid (section kprobe/do_exit)\n# not loadable: section kprobe/do_exit, offset 0x8: unsupported CO-RE relocation"), "{listing}");
+    assert!(
+        listing.contains("# has_pt_regs (section kprobe/do_exit)\n"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("; return bpf_core_type_exists(struct pt_regs); @ ./core_limits.c:28"),
+        "{listing}"
+    );
+}
