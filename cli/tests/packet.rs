@@ -150,10 +150,7 @@ fn unreadable_input_names_line_and_column() {
         String::from_utf8_lossy(&out.stderr),
         "bpfplay packet: <stdin>: 2:5: expected a hex digit, found `g`\n"
     );
-    let out = bpfplay(
-        &["-"],
-        br#"{"transport":{"kind":"tcp"},"network":{"kind":"arp"}}"#,
-    );
+    let out = bpfplay(&["-"], br#"{"transport":{"tcp":{}},"network":{"arp":{}}}"#);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("packet 1: ARP carries no transport layer")

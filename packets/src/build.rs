@@ -781,7 +781,7 @@ mod tests {
         };
         let json = serde_json::to_string(&original).unwrap();
         assert!(
-            json.contains(r#""transport":{"kind":"icmpv6","message":"echo_reply","id":3,"seq":4}"#),
+            json.contains(r#""transport":{"icmpv6":{"echo_reply":{"id":3,"seq":4}}}"#),
             "{json}"
         );
         assert!(json.contains(r#""src":"02:00:00:00:00:01""#), "{json}");
@@ -789,14 +789,19 @@ mod tests {
         assert_eq!(back, original);
 
         // A hand-written description with most fields left out.
-        let short = r#"{"network":{"kind":"ipv4","dst":"192.0.2.1"},
-                        "transport":{"kind":"tcp","dst_port":22,"flags":{"syn":true}},
-                        "payload":{"format":"text","data":"hi"}}"#;
+        let short = r#"{"network":{"ipv4":{"dst":"192.0.2.1"}},
+                        "transport":{"tcp":{"dst_port":22,"flags":{"syn":true}}},
+                        "payload":{"text":"hi"}}"#;
         let spec: PacketSpec = serde_json::from_str(short).unwrap();
         let frame = spec.to_bytes().unwrap();
         assert_eq!(&frame[30..34], &[192, 0, 2, 1]);
         assert_eq!(&frame[36..38], &22u16.to_be_bytes());
         assert_eq!(frame[47], 0x02);
         assert!(serde_json::from_str::<PacketSpec>(r#"{"ethernet":{"src":"nope"}}"#).is_err());
+        // Layers without fields are plain strings.
+        let bare: PacketSpec =
+            serde_json::from_str(r#"{"network":{"arp":{}},"transport":"none","payload":"empty"}"#)
+                .unwrap();
+        assert_eq!(bare.to_bytes().unwrap().len(), 42);
     }
 }

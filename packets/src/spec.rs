@@ -6,6 +6,19 @@
 //! checksums); [`PacketSpec::to_bytes`](crate::PacketSpec::to_bytes) fills
 //! those in. Every struct deserialises with defaults for missing fields, so a
 //! shared link written by an older playground still loads.
+//!
+//! In JSON, a layer is named by its key and fields left out take their
+//! defaults; layers without fields are plain strings (serde's externally
+//! tagged enums, chosen because they compile to much less wasm than
+//! internally tagged ones):
+//!
+//! ```json
+//! {"vlan": {"vid": 100},
+//!  "network": {"ipv4": {"dst": "192.0.2.1"}},
+//!  "transport": {"tcp": {"dst_port": 443, "flags": {"syn": true},
+//!                        "options": [{"mss": {"value": 1460}}, "sack_permitted"]}},
+//!  "payload": {"hex": "de ad be ef"}}
+//! ```
 
 use core::fmt;
 use core::str::FromStr;
@@ -162,7 +175,7 @@ pub struct VlanSpec {
 
 /// The layer Ethernet carries.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Network {
     /// No network header: the payload follows the EtherType directly.
     None,
@@ -291,7 +304,7 @@ impl Default for Ipv6Spec {
 
 /// The layer IP carries.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Transport {
     /// No transport header: the payload follows the IP header.
     #[default]
@@ -330,7 +343,7 @@ pub struct TcpSpec {
 
 /// A TCP option.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum TcpOption {
     /// Kind 1: no-operation, aligns the next option.
     Nop,
@@ -416,7 +429,7 @@ impl Default for UdpSpec {
 
 /// An ICMP (v4) message header; the checksum is computed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "message", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Icmpv4Message {
     /// Type 8: echo request (ping).
     EchoRequest {
@@ -462,7 +475,7 @@ impl Default for Icmpv4Message {
 
 /// An ICMPv6 message header; the checksum (with the IPv6 pseudo header) is computed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "message", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Icmpv6Message {
     /// Type 128: echo request.
     EchoRequest {
@@ -513,7 +526,7 @@ impl Default for Icmpv6Message {
 
 /// The bytes after the last header.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(tag = "format", content = "data", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Payload {
     /// No payload.
     #[default]
