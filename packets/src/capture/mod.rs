@@ -487,6 +487,31 @@ mod tests {
     }
 
     #[test]
+    fn pcapng_simple_and_obsolete_packet_blocks() {
+        let data: Vec<u8> = (0..22).collect();
+        let mut bytes = pcapng_bytes(true, Some(9), 1, 5, &data);
+        // Simple packet block: original length, then the data padded to 4 bytes.
+        let mut spb = 22u32.to_be_bytes().to_vec();
+        spb.extend(&data);
+        bytes.extend(block(true, 3, &spb));
+        // Obsolete packet block: interface (u16), drops (u16), timestamp, lengths, data.
+        let mut pb = vec![0, 0, 0, 0];
+        pb.extend(0u32.to_be_bytes());
+        pb.extend(77u32.to_be_bytes());
+        pb.extend(22u32.to_be_bytes());
+        pb.extend(60u32.to_be_bytes());
+        pb.extend(&data);
+        bytes.extend(block(true, 2, &pb));
+        let packets = read_capture(&bytes).unwrap();
+        assert_eq!(packets.len(), 3);
+        assert_eq!(packets[1].data, data, "padding is not packet data");
+        assert_eq!(packets[1].timestamp_ns, 0);
+        assert_eq!(packets[2].data, data);
+        assert_eq!(packets[2].timestamp_ns, 77);
+        assert_eq!(packets[2].orig_len, 60);
+    }
+
+    #[test]
     fn pcapng_errors_name_the_byte_offset() {
         let data = [0u8; 30];
         let bytes = pcapng_bytes(false, None, 1, 0, &data);

@@ -107,11 +107,15 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Vec<CapturedPacket>, CaptureError> {
             ),
             Block::SimplePacket(block) => {
                 // The block body is padded to 4 bytes; the packet is at most original_len.
+                let keep = block.data.len().min(block.original_len as usize);
                 let data = match block.data {
-                    Cow::Borrowed(d) => &d[..d.len().min(block.original_len as usize)],
-                    Cow::Owned(_) => &[][..],
+                    Cow::Borrowed(d) => Cow::Borrowed(&d[..keep]),
+                    Cow::Owned(mut d) => {
+                        d.truncate(keep);
+                        Cow::Owned(d)
+                    }
                 };
-                (0, 0, Cow::Borrowed(data), block.original_len)
+                (0, 0, data, block.original_len)
             }
             _ => continue,
         };
