@@ -8,7 +8,7 @@
 
 use proptest::prelude::*;
 
-use vm_core::asm::{assemble, assemble_with, Syntax};
+use vm_core::asm::{assemble, assemble_with, highlight_line, Syntax};
 use vm_core::disasm::{disassemble, format_insn};
 use vm_core::helpers::proto_by_id;
 use vm_core::isa::{
@@ -356,6 +356,16 @@ proptest! {
     fn assembler_never_panics_on_random_text(src in "\\PC{0,200}") {
         let _ = assemble(&src);
         let _ = assemble_with(&src, Syntax::Mnemonic);
+        // The highlighter covers every byte of every line, in order.
+        for line in src.lines() {
+            let mut at = 0;
+            for h in highlight_line(line) {
+                prop_assert_eq!(h.start, at);
+                prop_assert!(h.end > h.start && line.is_char_boundary(h.end));
+                at = h.end;
+            }
+            prop_assert_eq!(at, line.len());
+        }
     }
 
     #[test]

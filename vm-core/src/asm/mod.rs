@@ -22,12 +22,14 @@
 mod builder;
 mod cursor;
 pub(crate) mod helper_names;
+mod highlight;
 mod lexer;
 pub(crate) mod mnemonic;
 pub(crate) mod pseudo_c;
 mod refs;
 
 pub(crate) use cursor::parse_reg;
+pub use highlight::{highlight_line, Highlight, HighlightKind};
 
 use alloc::string::String;
 use core::fmt;
