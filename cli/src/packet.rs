@@ -37,7 +37,7 @@ pub struct PacketArgs {
 enum Source {
     Capture,
     Description,
-    HexDump(packets::HexFormat),
+    HexDump(packets::HexFormat, bool),
 }
 
 /// Runs `bpfplay packet`: exit code 0, or 2 when the input cannot be read.
@@ -82,7 +82,10 @@ pub fn run(args: &PacketArgs) -> ExitCode {
         let from = match source {
             Source::Capture => "capture".to_string(),
             Source::Description => "packet description".to_string(),
-            Source::HexDump(format) => format.to_string(),
+            Source::HexDump(format, false) => format.to_string(),
+            Source::HexDump(format, true) => {
+                format!("{format} from the IP header; zero-MAC Ethernet header added")
+            }
         };
         let plural = if packets.len() == 1 { "" } else { "s" };
         let _ = writeln!(out, "{name}: {} packet{plural} ({from})", packets.len());
@@ -143,5 +146,5 @@ fn load(path: &std::path::Path) -> Result<(Source, Vec<CapturedPacket>), String>
         .into_iter()
         .map(|bytes| CapturedPacket::new(0, bytes))
         .collect();
-    Ok((Source::HexDump(dump.format), packets))
+    Ok((Source::HexDump(dump.format, dump.ethernet_added), packets))
 }

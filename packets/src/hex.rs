@@ -78,6 +78,12 @@ pub struct HexDump {
     pub format: HexFormat,
     /// The packets, in order (offset dumps may hold several).
     pub packets: Vec<Vec<u8>>,
+    /// Whether the packets were IP packets given a synthetic Ethernet header
+    /// (zero MAC addresses): `tcpdump -x` (one `x`) prints from the IP header,
+    /// and the playground's programs read Ethernet frames. Only tcpdump dumps
+    /// whose every packet starts with a valid IP header (IPv4 with a correct
+    /// header checksum, or IPv6 whose payload length fits) are converted.
+    pub ethernet_added: bool,
 }
 
 /// Where and why a hex dump could not be read.
@@ -135,7 +141,54 @@ pub fn parse_hex_dump_as(text: &str, format: HexFormat) -> Result<HexDump, HexEr
         }
         _ => parse_offset_dump(text, format)?,
     };
-    Ok(HexDump { format, packets })
+    let mut packets = packets;
+    let ethernet_added = format == HexFormat::Tcpdump
+        && !packets.is_empty()
+        && packets.iter().all(|p| is_ip_packet(p));
+    if ethernet_added {
+        for packet in &mut packets {
+            let ether_type: u16 = if packet[0] >> 4 == 4 { 0x0800 } else { 0x86dd };
+            let mut frame = vec![0u8; 12];
+            frame.extend_from_slice(&ether_type.to_be_bytes());
+            frame.append(packet);
+            *packet = frame;
+        }
+    }
+    Ok(HexDump {
+        format,
+        packets,
+        ethernet_added,
+    })
+}
+
+/// Whether `bytes` start with an IP header rather than an Ethernet one: an
+/// IPv4 header whose checksum is right and whose total length fits, or an
+/// IPv6 header whose payload length fits. (A MAC address starting with 0x4_
+/// or 0x6_ is possible, a valid checksum over it by chance is not likely.)
+fn is_ip_packet(bytes: &[u8]) -> bool {
+    match bytes.first().map(|b| b >> 4) {
+        Some(4) => {
+            let ihl = usize::from(bytes[0] & 0xf) * 4;
+            let Some(header) = bytes.get(..ihl).filter(|_| ihl >= 20) else {
+                return false;
+            };
+            let total = usize::from(u16::from_be_bytes([header[2], header[3]]));
+            let sum = header
+                .chunks_exact(2)
+                .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
+                .sum::<u32>();
+            let folded = (sum & 0xffff) + (sum >> 16);
+            let folded = (folded & 0xffff) + (folded >> 16);
+            folded == 0xffff && total >= ihl && total <= bytes.len()
+        }
+        Some(6) => {
+            bytes.len() >= 40 && {
+                let payload = usize::from(u16::from_be_bytes([bytes[4], bytes[5]]));
+                40 + payload <= bytes.len()
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Reads every `{ ... }` block as one packet of plain hex, with C comments
@@ -883,6 +936,34 @@ mod tests {
         assert_eq!(dump.packets[0], syn());
         assert_eq!(dump.packets[1].len(), 21);
         assert_eq!(dump.packets[1][20], 0x00);
+    }
+
+    #[test]
+    fn tcpdump_single_x_gets_an_ethernet_header() {
+        // `tcpdump -x` prints from the IPv4 header (checksum 0x26c1 is right).
+        let ip = "4500 0034 0001 4000 4006 26c1 0a00 0001 0a00 0002 3039 0050 0000 0001 \
+                  0000 0000 a002 ffff 2d5a 0000 0204 05b4 0402 080a 0000 0000 0000 0000";
+        let text = "\
+12:00:00.000000 IP 10.0.0.1.12345 > 10.0.0.2.80: Flags [S], seq 1, win 65535, length 0
+\t0x0000:  4500 0034 0001 4000 4006 26c1 0a00 0001
+\t0x0010:  0a00 0002 3039 0050 0000 0001 0000 0000
+\t0x0020:  a002 ffff 2d5a 0000 0204 05b4 0402 080a
+\t0x0030:  0000 0000 0000 0000
+";
+        let dump = parse_hex_dump(text).unwrap();
+        assert!(dump.ethernet_added);
+        let mut want = vec![0u8; 12];
+        want.extend([0x08, 0x00]);
+        want.extend(parse_plain_hex(ip).unwrap());
+        assert_eq!(dump.packets, vec![want]);
+        // A wrong IPv4 checksum: not taken for an IP packet.
+        let damaged = text.replace("26c1", "26c2");
+        assert!(!parse_hex_dump(&damaged).unwrap().ethernet_added);
+        // `-xx` output starts with the Ethernet header and is left alone.
+        let text = "\t0x0000:  0200 0000 0002 0200 0000 0001 0800 4500\n";
+        let dump = parse_hex_dump(text).unwrap();
+        assert!(!dump.ethernet_added);
+        assert_eq!(dump.packets[0].len(), 16);
     }
 
     #[test]
