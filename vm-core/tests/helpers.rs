@@ -463,3 +463,55 @@ fn an_abandoned_execution_gives_the_maps_their_values_back() {
     let out = run(&p, &Input::packet(udp_packet()), &mut maps).unwrap();
     assert_eq!(out.verdict.name, "XDP_PASS");
 }
+
+#[test]
+fn an_embedder_adds_and_replaces_helpers() {
+    use vm_core::helpers::{ArgType, HelperProto, HelperRegistry, ProgTypes, RetType};
+    use vm_core::interp::{HelperError, HelperResult, Memory};
+    use vm_core::run::RunEnv;
+
+    fn double(
+        _: &mut RunEnv<'_>,
+        _: &mut Memory,
+        a: [u64; 5],
+    ) -> Result<HelperResult, HelperError> {
+        Ok(HelperResult::Return(a[0].wrapping_mul(2)))
+    }
+    fn frozen_clock(
+        _: &mut RunEnv<'_>,
+        _: &mut Memory,
+        _: [u64; 5],
+    ) -> Result<HelperResult, HelperError> {
+        Ok(HelperResult::Return(1000))
+    }
+    let mut registry = HelperRegistry::builtin();
+    let proto = HelperProto {
+        id: 10_000,
+        name: "bpf_double",
+        args: [
+            ArgType::Anything,
+            ArgType::DontCare,
+            ArgType::DontCare,
+            ArgType::DontCare,
+            ArgType::DontCare,
+        ],
+        ret: RetType::Integer,
+        gpl_only: false,
+        pkt_access: false,
+        changes_pkt_data: false,
+        prog_types: ProgTypes::ALL,
+    };
+    registry.register_with(proto, double).unwrap();
+    assert!(registry.set_implementation(5, frozen_clock));
+    let p = prog(".type xdp\nr1 = 21\ncall 10000\nr6 = r0\ncall bpf_ktime_get_ns\nr0 += r6\nexit");
+    let mut maps = Maps::for_program(&p, MapsConfig::default()).unwrap();
+    let options = RunOptions {
+        helpers: Some(&registry),
+        ..RunOptions::default()
+    };
+    let out = run_with(&p, &Input::packet(udp_packet()), &mut maps, options).unwrap();
+    assert_eq!(out.verdict.code, 1042);
+    // Without the registry, helper 10000 does not exist.
+    let e = run(&p, &Input::packet(udp_packet()), &mut maps).unwrap_err();
+    assert_eq!(e.to_string(), "insn 1: invalid func unknown#10000");
+}

@@ -10,7 +10,8 @@ use alloc::vec::Vec;
 
 use super::input::System;
 use super::packet::PacketBuffer;
-use crate::helpers::{HelperFn, HelperRegistry};
+use crate::helpers::impls::builtin_implementation;
+use crate::helpers::{proto_by_id, HelperFn, HelperRegistry};
 use crate::interp::{
     CompiledProgram, Env, HelperError, HelperResult, Memory, RegionId, RegionKind, Vm, VmConfig,
 };
@@ -129,7 +130,8 @@ pub(crate) enum Iteration {
 /// The kernel's side of one run.
 pub struct RunEnv<'a> {
     pub(crate) maps: &'a mut Maps,
-    pub(crate) registry: alloc::borrow::Cow<'a, HelperRegistry>,
+    /// The helpers; `None` is the built-in table, looked up without allocating.
+    pub(crate) registry: Option<&'a HelperRegistry>,
     pub(crate) prog_type: ProgramType,
     pub(crate) arenas: Vec<Option<LentArena>>,
     /// Per program (0 = the main program, `i + 1` = tail-call target `i`): its
@@ -422,8 +424,15 @@ impl Env for RunEnv<'_> {
         let Ok(uid) = u32::try_from(id) else {
             return Err(HelperError::Unknown);
         };
-        let Some(proto) = self.registry.by_id(uid) else {
-            return Err(HelperError::Unknown);
+        let (proto, implementation) = match self.registry {
+            Some(r) => match r.by_id(uid) {
+                Some(p) => (*p, r.implementation(uid)),
+                None => return Err(HelperError::Unknown),
+            },
+            None => match proto_by_id(uid) {
+                Some(p) => (*p, builtin_implementation(uid)),
+                None => return Err(HelperError::Unknown),
+            },
         };
         if !proto.allowed_for(self.prog_type) {
             return Err(failed(format!(
@@ -431,11 +440,8 @@ impl Env for RunEnv<'_> {
                 proto.name, id
             )));
         }
-        let name = proto.name;
-        let f: HelperFn = self
-            .registry
-            .implementation(uid)
-            .ok_or_else(|| failed(format!("{name}#{id} is not implemented in this VM")))?;
+        let f: HelperFn = implementation
+            .ok_or_else(|| failed(format!("{}#{id} is not implemented in this VM", proto.name)))?;
         f(self, mem, args)
     }
 

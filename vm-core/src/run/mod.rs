@@ -39,7 +39,6 @@ pub mod env;
 mod input;
 pub mod packet;
 
-use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -239,10 +238,6 @@ impl<'a> Execution<'a> {
             }
             map_tables.push(table);
         }
-        let helpers = match options.helpers {
-            Some(h) => Cow::Borrowed(h),
-            None => Cow::Owned(HelperRegistry::builtin()),
-        };
         let system = input.system.clone();
         let mut mem = Memory::new();
         let mut packet = None;
@@ -320,7 +315,7 @@ impl<'a> Execution<'a> {
             .unwrap_or_else(|| Arc::new(CompiledProgram::new(program)));
         let mut env = RunEnv {
             maps,
-            registry: helpers,
+            registry: options.helpers,
             prog_type,
             arenas: Vec::new(),
             map_tables,
