@@ -103,6 +103,7 @@ pub fn run(program: &Program, how: &CaptureRun) -> ExitCode {
                 let changed = outcome.packet.as_deref() != Some(packet.data.as_slice());
                 let mut result = json!({
                     "packet": number,
+                    "summary": packets::summary(&packet.data),
                     "retval": outcome.verdict.code,
                     "verdict": outcome.verdict.name,
                     "packet_changed": changed,
@@ -115,7 +116,11 @@ pub fn run(program: &Program, how: &CaptureRun) -> ExitCode {
             Err(e) => {
                 failed += 1;
                 count("error".to_string());
-                results.push(json!({ "packet": number, "error": e.to_string() }));
+                results.push(json!({
+                    "packet": number,
+                    "summary": packets::summary(&packet.data),
+                    "error": e.to_string(),
+                }));
             }
         }
     }
@@ -147,8 +152,9 @@ pub fn run(program: &Program, how: &CaptureRun) -> ExitCode {
         }
         for result in results.iter().filter(|r| r.get("error").is_some()) {
             println!(
-                "packet {}: {}",
+                "packet {} ({}): {}",
                 result["packet"],
+                result["summary"].as_str().unwrap_or(""),
                 result["error"].as_str().unwrap_or("")
             );
         }

@@ -175,6 +175,15 @@ fn a_failing_packet_is_counted_and_the_run_goes_on() {
     // Packets 2 (TCP SYN, 54 bytes) and 4 (ICMP echo, 58 bytes) are too short.
     assert_eq!(short, [2, 4]);
     assert_eq!(v["failed"], 2);
+    assert_eq!(
+        results[1]["summary"],
+        "TCP 192.0.2.10:40001 > 198.51.100.80:80 [SYN]"
+    );
+    assert!(
+        results[1]["error"].as_str().unwrap().contains("packet"),
+        "{}",
+        results[1]
+    );
     assert_eq!(v["verdicts"]["XDP_PASS"], 6);
 }
 
