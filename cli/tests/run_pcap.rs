@@ -180,7 +180,10 @@ fn a_failing_packet_is_counted_and_the_run_goes_on() {
         "TCP 192.0.2.10:40001 > 198.51.100.80:80 [SYN]"
     );
     assert!(
-        results[1]["error"].as_str().unwrap().contains("packet"),
+        results[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("invalid memory read"),
         "{}",
         results[1]
     );
