@@ -432,7 +432,7 @@ impl Builder {
             .map(|idx| {
                 let name = match by_index.get(&idx) {
                     Some(n) => (*n).to_string(),
-                    None if idx == 0 => "main".to_string(),
+                    None if idx == 0 && !self.labels.contains_key("main") => "main".to_string(),
                     None => format!("func_{idx}"),
                 };
                 (idx, name)

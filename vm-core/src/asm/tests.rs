@@ -288,6 +288,12 @@ fn pseudo_c_calls() {
         p.functions,
         vec![(0, String::from("main")), (7, String::from("sub"))]
     );
+    // A function labelled `main` elsewhere leaves the unnamed entry `func_0`.
+    let p = assemble("call main\nexit\nmain: exit").unwrap();
+    assert_eq!(
+        p.functions,
+        vec![(0, String::from("func_0")), (2, String::from("main"))]
+    );
     let e = err("call bpf_nope", Syntax::PseudoC);
     assert_eq!((e.column, e.len), (6, 8));
     assert!(e.message.contains("found 'bpf_nope'"));
