@@ -17,7 +17,7 @@ use etherparse::{
 use crate::hex::{parse_plain_hex, HexError};
 use crate::spec::{
     Icmpv4Message, Icmpv6Message, Ipv4Spec, Ipv6Spec, Network, PacketSpec, Payload, TcpOption,
-    TcpSpec, Transport, UdpSpec,
+    TcpSpec, Transport,
 };
 
 /// The shortest Ethernet frame without its 4-byte FCS.
@@ -168,8 +168,7 @@ impl PacketSpec {
     }
 }
 
-/// What the transport layer contributes: its protocol number and a function
-/// of the finished IP header that yields the transport header bytes.
+/// The IP protocol / next-header number: the one given, else the transport's.
 fn transport_protocol(transport: &Transport, explicit: Option<u8>) -> Result<u8, BuildError> {
     if let Some(protocol) = explicit {
         return Ok(protocol);
@@ -185,6 +184,8 @@ fn transport_protocol(transport: &Transport, explicit: Option<u8>) -> Result<u8,
     }
 }
 
+/// The transport header's length, needed for the IP length before the
+/// transport header (whose checksum covers the IP addresses) is built.
 fn transport_header_len(transport: &Transport) -> usize {
     match transport {
         Transport::None => 0,
@@ -249,10 +250,6 @@ impl TcpOption {
             TcpOption::Timestamps { .. } => 10,
         }
     }
-}
-
-fn udp_ports(udp: &UdpSpec) -> (u16, u16) {
-    (udp.src_port, udp.dst_port)
 }
 
 fn icmpv4_type(message: &Icmpv4Message) -> Icmpv4Type {
@@ -342,8 +339,7 @@ fn build_ipv4(ip: &Ipv4Spec, transport: &Transport, payload: &[u8]) -> Result<Ve
             out.extend_from_slice(&tcp.to_bytes());
         }
         Transport::Udp(udp) => {
-            let (src, dst) = udp_ports(udp);
-            let udp = UdpHeader::with_ipv4_checksum(src, dst, &header, payload)
+            let udp = UdpHeader::with_ipv4_checksum(udp.src_port, udp.dst_port, &header, payload)
                 .map_err(|_| too_long("UDP length", ip_payload_len))?;
             out.extend_from_slice(&udp.to_bytes());
         }
@@ -389,8 +385,7 @@ fn build_ipv6(ip: &Ipv6Spec, transport: &Transport, payload: &[u8]) -> Result<Ve
             out.extend_from_slice(&tcp.to_bytes());
         }
         Transport::Udp(udp) => {
-            let (src, dst) = udp_ports(udp);
-            let udp = UdpHeader::with_ipv6_checksum(src, dst, &header, payload)
+            let udp = UdpHeader::with_ipv6_checksum(udp.src_port, udp.dst_port, &header, payload)
                 .map_err(|_| too_long("UDP length", ip_payload_len))?;
             out.extend_from_slice(&udp.to_bytes());
         }
