@@ -414,7 +414,9 @@ mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr};
 
     use super::*;
-    use crate::spec::{ArpSpec, EthernetSpec, MacAddr, TcpFlags, TcpOption, VlanSpec, ARP_REPLY};
+    use crate::spec::{
+        ArpSpec, EthernetSpec, MacAddr, TcpFlags, TcpOption, UdpSpec, VlanSpec, ARP_REPLY,
+    };
 
     /// RFC 1071 sum written out plainly, independent of etherparse.
     fn ones_complement_sum(chunks: &[&[u8]]) -> u16 {
