@@ -515,3 +515,26 @@ fn an_embedder_adds_and_replaces_helpers() {
     let e = run(&p, &Input::packet(udp_packet()), &mut maps).unwrap_err();
     assert_eq!(e.to_string(), "insn 1: invalid func unknown#10000");
 }
+
+#[test]
+fn read_only_maps_fault_on_store() {
+    let src = "
+        .type xdp
+        .map rodata, array, key=4, value=8, max_entries=1, flags=0x80   ; BPF_F_RDONLY_PROG
+        r1 = map[rodata][0] + 0 ll
+        r0 = *(u64 *)(r1 + 0)
+        *(u64 *)(r1 + 0) = r0
+        exit";
+    let p = prog(src);
+    let mut maps = Maps::for_program(&p, MapsConfig::default()).unwrap();
+    let e = run(&p, &Input::packet(udp_packet()), &mut maps).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("insn 3: invalid memory write of 8 bytes"),
+        "{e}"
+    );
+    assert!(
+        maps.lookup(0, &0u32.to_le_bytes()).is_ok(),
+        "the values came back"
+    );
+}

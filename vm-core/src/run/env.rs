@@ -96,7 +96,12 @@ pub struct Redirect {
 pub(crate) struct LentArena {
     pub(crate) region: RegionId,
     pub(crate) base: u64,
+    /// False for maps the program may only read (`BPF_F_RDONLY_PROG`, e.g. `.rodata`).
+    pub(crate) writable: bool,
 }
+
+/// Map flag: programs may only read the map (`.rodata`).
+pub const BPF_F_RDONLY_PROG: u32 = 1 << 7;
 
 /// A ring buffer record reserved and not yet submitted.
 #[derive(Clone, Copy, Debug)]
@@ -274,13 +279,14 @@ impl<'a> RunEnv<'a> {
                     l.base,
                     RegionKind::MapValue { map: index as u32 },
                     values,
-                    true,
+                    l.writable,
                 )
                 .map_err(|_| failed("map value region could not be mapped back"))?;
             if let Some(slot) = self.arenas.get_mut(index) {
                 *slot = Some(LentArena {
                     region: id,
                     base: l.base,
+                    writable: l.writable,
                 });
             }
         }
@@ -295,10 +301,16 @@ impl<'a> RunEnv<'a> {
                 if map.values().is_empty() {
                     return None;
                 }
+                let writable = map.def().flags & BPF_F_RDONLY_PROG == 0;
                 let values = map.take_values();
-                let region = mem.add_region(RegionKind::MapValue { map: i as u32 }, values, true);
+                let region =
+                    mem.add_region(RegionKind::MapValue { map: i as u32 }, values, writable);
                 let base = mem.region(region)?.base();
-                Some(LentArena { region, base })
+                Some(LentArena {
+                    region,
+                    base,
+                    writable,
+                })
             })
             .collect();
     }
