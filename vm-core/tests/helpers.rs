@@ -538,3 +538,91 @@ fn read_only_maps_fault_on_store() {
         "the values came back"
     );
 }
+
+#[test]
+fn redirect_map_uses_the_devmap_or_the_fallback_action() {
+    let src = "
+        .type xdp
+        .map ports, devmap, key=4, value=4, max_entries=4
+        r1 = map[ports] ll
+        r2 = *(u32 *)(r1 + 0)     ; never runs: r1 is a map handle, see below
+        exit";
+    // Loading through a map handle faults: it is not memory.
+    let p = prog(src);
+    let mut maps = Maps::for_program(&p, MapsConfig::default()).unwrap();
+    assert!(run(&p, &Input::packet(udp_packet()), &mut maps).is_err());
+
+    let src = "
+        .type xdp
+        .map ports, devmap, key=4, value=4, max_entries=4
+        r1 = map[ports] ll
+        r2 = 1
+        r3 = 2                    ; XDP_PASS when slot 1 is empty
+        call bpf_redirect_map
+        exit";
+    let p = prog(src);
+    let mut maps = Maps::for_program(&p, MapsConfig::default()).unwrap();
+    let out = run(&p, &Input::packet(udp_packet()), &mut maps).unwrap();
+    assert_eq!(
+        (out.verdict.name.as_str(), out.redirect.is_none()),
+        ("XDP_PASS", true)
+    );
+    maps.update(0, &1u32.to_le_bytes(), &7u32.to_le_bytes(), BPF_ANY)
+        .unwrap();
+    let out = run(&p, &Input::packet(udp_packet()), &mut maps).unwrap();
+    assert_eq!(out.verdict.name, "XDP_REDIRECT");
+    assert_eq!(out.redirect.map(|r| (r.ifindex, r.map)), Some((7, Some(0))));
+}
+
+#[test]
+fn perf_event_output_appends_packet_bytes_from_xdp() {
+    let src = "
+        .type xdp
+        .map events, perf_event_array, key=4, value=4, max_entries=4
+        *(u32 *)(r10 - 4) = 0xabcd
+        r2 = map[events] ll
+        r3 = 0x0000000effffffff ll   ; BPF_F_CURRENT_CPU, 14 packet bytes
+        r4 = r10
+        r4 += -4
+        r5 = 4
+        call bpf_perf_event_output
+        exit";
+    let (out, _) = run_once(src, &Input::packet(udp_packet()));
+    assert_eq!(out.verdict.code, 0);
+    let mut expected = 0xabcdu32.to_le_bytes().to_vec();
+    expected.extend_from_slice(&udp_packet()[..14]);
+    assert_eq!(out.events[0].data, expected);
+}
+
+#[test]
+fn get_stack_and_probe_read_str() {
+    let src = "
+        .type kprobe
+        r6 = r1
+        r2 = r10
+        r2 += -32
+        r3 = 32
+        r4 = 0x100                  ; BPF_F_USER_STACK
+        call bpf_get_stack
+        r7 = r0                     ; bytes written: two frames
+        r1 = r10
+        r1 += -48
+        r2 = 16
+        r3 = *(u64 *)(r6 + 112)     ; a user string
+        call bpf_probe_read_user_str
+        r7 <<= 8
+        r7 |= r0                    ; its length with the NUL
+        r0 = *(u64 *)(r10 - 24)     ; the second user frame
+        r0 <<= 16
+        r0 |= r7
+        exit";
+    let mut input = Input::kprobe(KprobeEvent::with_args("do_sys_openat2", 0, &[0x7fff_0000]));
+    input.system.user_stack = vec![0x401000, 0x402000];
+    input.system.memory.push(MemorySegment {
+        addr: 0x7fff_0000,
+        bytes: b"/etc/hosts\0junk".to_vec(),
+        user: true,
+    });
+    let (out, _) = run_once(src, &input);
+    assert_eq!(out.verdict.code, 0x402000 << 16 | 16 << 8 | 11);
+}
