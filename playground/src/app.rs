@@ -2,21 +2,37 @@
 
 use yew::prelude::*;
 
-use crate::panels::{Editor, ResultPanel, Toolbar};
-use crate::session::Report;
+use crate::examples;
+use crate::panels::{Editor, Inspector, ResultPanel, Toolbar};
+use crate::session::{Report, SAMPLE_PACKET_HEX};
+use crate::share;
 use crate::state::{Action, Workspace, DEFAULT_SOURCE};
 use crate::storage;
+
+/// The starting workspace: a share link wins (and runs at once), then what
+/// local storage saved, then the first example.
+fn initial_workspace() -> Workspace {
+    if let Some((source, packet)) = share::current_fragment().and_then(|f| share::decode(&f)) {
+        return Workspace::new(source, packet).ran();
+    }
+    Workspace::new(
+        storage::load_source().unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
+        storage::load_packet().unwrap_or_else(|| SAMPLE_PACKET_HEX.to_string()),
+    )
+}
 
 /// The whole playground.
 #[component]
 pub fn App() -> Html {
-    let workspace = use_reducer(|| {
-        Workspace::new(storage::load_source().unwrap_or_else(|| DEFAULT_SOURCE.to_string()))
-    });
+    let workspace = use_reducer(initial_workspace);
+    let share_status = use_state(|| None::<AttrValue>);
 
     // Save every edit, so nothing typed is lost on a reload or a crash.
     use_effect_with(workspace.source.clone(), |source| {
         storage::save_source(source)
+    });
+    use_effect_with(workspace.packet.clone(), |packet| {
+        storage::save_packet(packet)
     });
 
     let on_edit = {
@@ -27,17 +43,54 @@ pub fn App() -> Html {
         let ws = workspace.dispatcher();
         Callback::from(move |()| ws.dispatch(Action::Run))
     };
-    let error = match workspace.report.as_deref() {
-        Some(Report::Asm(e)) if !workspace.stale => Some(e.clone()),
-        _ => None,
+    let on_example = {
+        let ws = workspace.dispatcher();
+        Callback::from(move |id: String| {
+            if let Some(e) = examples::by_id(&id) {
+                ws.dispatch(Action::Load(e.source.to_string()));
+            }
+        })
+    };
+    let on_share = {
+        let ws = workspace.clone();
+        let status = share_status.clone();
+        Callback::from(move |()| {
+            let text = match share::publish(&ws.source, &ws.packet) {
+                Some(url) => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.navigator().clipboard().write_text(&url);
+                    }
+                    "Link copied: it holds the whole workspace"
+                }
+                None => "Could not make a link in this browser",
+            };
+            status.set(Some(AttrValue::from(text)));
+        })
+    };
+
+    let (error, current_line) = match &workspace.report {
+        Some(Report::Asm(e)) if !workspace.stale => (Some(e.clone()), None),
+        Some(Report::Analysed(a)) if !workspace.stale => {
+            let line = a
+                .verifier
+                .trace
+                .get(workspace.step)
+                .and_then(|s| a.program.source_map.line_of(s.insn));
+            (None, line)
+        }
+        _ => (None, None),
     };
 
     html! {
         <div class="app">
-            <Toolbar on_run={on_run.clone()} />
+            <Toolbar on_run={on_run.clone()} {on_example} {on_share} share_status={(*share_status).clone()} />
             <main class="workspace">
-                <Editor source={AttrValue::from(workspace.source.clone())} {error} {on_edit} {on_run} />
-                <ResultPanel report={workspace.report.clone()} stale={workspace.stale} />
+                <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line} {on_edit} {on_run} />
+                <div class="side">
+                    <ResultPanel report={workspace.report.clone()} stale={workspace.stale}
+                        packet_error={workspace.packet_error.clone()} />
+                    <Inspector workspace={workspace.clone()} />
+                </div>
             </main>
         </div>
     }

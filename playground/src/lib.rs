@@ -6,10 +6,12 @@
 //! [`panels`] has one component per panel; [`app`] lays them out.
 
 pub mod app;
+pub mod examples;
 pub mod highlight;
 pub mod panels;
 pub mod panic_banner;
 pub mod session;
+pub mod share;
 pub mod state;
 pub mod storage;
 

@@ -1,13 +1,30 @@
-//! The only module that calls `vm-core`: source text in, a [`Report`] the
-//! panels can show out. Nothing here knows about HTML.
+//! The only module that calls `vm-core`: source text and an input packet in,
+//! a [`Report`] the panels can show out. The pipeline is the core's own:
+//! assemble -> verify -> run (only when the verifier accepts, as the kernel
+//! would load it). Nothing here knows about HTML.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
-use vm_core::asm::{assemble, AsmError};
-use vm_core::interp::{CompiledProgram, Memory, NoHelpers, Vm, VmConfig};
+use vm_core::asm::{assemble, AsmError, Syntax};
+use vm_core::disasm::format_insn;
+use vm_core::isa::encode;
+use vm_core::maps::{Maps, MapsConfig};
+use vm_core::run::{run_with, Input, KprobeEvent, RunError, RunOptions, TracepointEvent};
+use vm_core::verifier::{verify, StepEvent, VerifierOptions, VerifierResult};
+use vm_core::{Program, ProgramType};
 
 /// Instructions a run may execute before the UI calls it a runaway loop.
 pub const RUN_BUDGET: u64 = 1_000_000;
+
+/// Verifier steps kept for the stepper (the kernel's log has them all).
+pub const TRACE_LIMIT: usize = 20_000;
+
+/// The packet a packet program sees when the user has given none: Ethernet,
+/// IPv4, UDP from 10.0.0.1:1234 to 10.0.0.2:53 with a 4-byte payload.
+pub const SAMPLE_PACKET_HEX: &str = "\
+02 00 00 00 00 02 02 00 00 00 00 01 08 00 45 00
+00 20 00 01 00 00 40 11 66 ca 0a 00 00 01 0a 00
+00 02 04 d2 00 35 00 0c 00 00 de ad be ef";
 
 /// Where in the source something went wrong (1-based, in characters).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,117 +50,485 @@ impl From<AsmError> for SourceError {
     }
 }
 
-/// How a run ended.
+/// One instruction slot of the program view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListingRow {
+    /// Slot index.
+    pub index: usize,
+    /// The 8 bytes, as hex.
+    pub bytes: String,
+    /// Pseudo-C text.
+    pub pseudo_c: String,
+    /// Mnemonic text.
+    pub mnemonic: String,
+    /// Source line, when known.
+    pub line: Option<u32>,
+}
+
+/// The verifier's verdict, as the panels show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// True when the program would load.
+    pub accepted: bool,
+    /// The failing instruction, its line, the kernel's message and a plain explanation.
+    pub error: Option<VerdictError>,
+    /// `processed N insns (limit ...) ...`.
+    pub summary: String,
+    /// The full kernel-format log.
+    pub log: String,
+}
+
+/// Why the verifier rejected the program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerdictError {
+    /// Instruction index.
+    pub insn: usize,
+    /// Source line.
+    pub line: Option<u32>,
+    /// The kernel's message.
+    pub message: String,
+    /// The rule in plain words.
+    pub explanation: String,
+}
+
+/// What the run produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunEnd {
-    /// `exit` with this `r0`.
+    /// The program returned.
     Returned {
-        /// The return value.
+        /// `r0`.
         r0: u64,
+        /// Its meaning for the program type (`XDP_PASS`, ...).
+        verdict: String,
+        /// Instructions executed.
+        executed: u64,
+        /// The packet as it leaves, for packet programs.
+        packet_out: Option<Vec<u8>>,
+        /// `bpf_trace_printk` lines.
+        trace_log: Vec<String>,
     },
-    /// A run-time error at instruction `pc`.
+    /// The run stopped with an error.
     Fault {
-        /// Instruction index.
-        pc: usize,
-        /// Its source line, when known.
+        /// Instruction index, when the error is at one.
+        pc: Option<usize>,
+        /// Its source line.
         line: Option<u32>,
         /// What went wrong.
         message: String,
     },
+    /// Not run: the verifier rejected the program, as the kernel would.
+    NotLoaded,
 }
 
-/// A finished run.
+/// One map after the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RunReport {
-    /// How it ended.
-    pub end: RunEnd,
-    /// Instructions executed.
-    pub steps: u64,
-    /// r0 to r10 at the end.
-    pub regs: [u64; 11],
+pub struct MapView {
+    /// Its name.
+    pub name: String,
+    /// Its kernel type name.
+    pub kind: String,
+    /// Key and value sizes.
+    pub key_size: u32,
+    /// Value size.
+    pub value_size: u32,
+    /// Entries (key, value), at most [`MAP_ROWS`].
+    pub entries: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Rows shown per map.
+pub const MAP_ROWS: usize = 256;
+
+/// An assembled program and everything the core says about it.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The program.
+    pub program: Program,
+    /// The program view's rows.
+    pub listing: Vec<ListingRow>,
+    /// The verifier's result (trace included).
+    pub verifier: VerifierResult,
+    /// The verdict, formatted.
+    pub verdict: Verdict,
+    /// The run.
+    pub run: RunEnd,
+    /// The maps after the run.
+    pub maps: Vec<MapView>,
 }
 
 /// What the panels show after Run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Report {
     /// The source did not assemble.
     Asm(SourceError),
-    /// It assembled and ran.
-    Ran(RunReport),
+    /// It assembled; verified and (if accepted) ran.
+    Analysed(Rc<Analysis>),
 }
 
-/// Assembles `source` and runs it with no input.
-pub fn run(source: &str) -> Report {
+impl PartialEq for Report {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Report::Asm(a), Report::Asm(b)) => a == b,
+            (Report::Analysed(a), Report::Analysed(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// Parses the packet editor's text (plain hex, or any hex dump format the
+/// `packets` crate reads).
+pub fn parse_packet(text: &str) -> Result<Vec<u8>, String> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let dump = packets::parse_hex_dump(text).map_err(|e| e.to_string())?;
+    dump.packets
+        .into_iter()
+        .next()
+        .ok_or_else(|| "no packet bytes found".to_string())
+}
+
+/// Assembles `source`, verifies it, and runs it on `packet` when accepted.
+pub fn analyse(source: &str, packet: &[u8]) -> Report {
     let program = match assemble(source) {
         Ok(p) => p,
         Err(e) => return Report::Asm(e.into()),
     };
-    let code = Arc::new(CompiledProgram::new(&program));
-    let config = VmConfig {
-        budget: RUN_BUDGET,
-        ..VmConfig::default()
+    let listing = listing(&program);
+    let options = VerifierOptions {
+        trace_limit: TRACE_LIMIT,
+        ..VerifierOptions::default()
     };
-    let mut vm = Vm::new(code, Memory::new(), config);
-    let end = match vm.run(&mut NoHelpers) {
-        Ok(r0) => RunEnd::Returned { r0 },
+    let verifier = verify(&program, &options);
+    let verdict = Verdict {
+        accepted: verifier.accepted(),
+        error: verifier.error.as_ref().map(|e| VerdictError {
+            insn: e.insn,
+            line: e.line,
+            message: e.message.clone(),
+            explanation: e.explanation().to_string(),
+        }),
+        summary: verifier.summary(),
+        log: verifier.log().to_string(),
+    };
+    let (run, maps) = if verdict.accepted {
+        run_program(&program, packet)
+    } else {
+        (RunEnd::NotLoaded, Vec::new())
+    };
+    Report::Analysed(Rc::new(Analysis {
+        program,
+        listing,
+        verifier,
+        verdict,
+        run,
+        maps,
+    }))
+}
+
+fn listing(program: &Program) -> Vec<ListingRow> {
+    let bytes = encode(&program.insns);
+    bytes
+        .chunks(8)
+        .enumerate()
+        .map(|(index, slot)| ListingRow {
+            index,
+            bytes: hex(slot),
+            pseudo_c: format_insn(program, index, Syntax::PseudoC),
+            mnemonic: format_insn(program, index, Syntax::Mnemonic),
+            line: program.source_map.line_of(index),
+        })
+        .collect()
+}
+
+fn input_for(program: &Program, packet: &[u8]) -> Input {
+    match program.prog_type {
+        ProgramType::Kprobe => Input::kprobe(KprobeEvent::with_args("do_sys_openat2", 0, &[])),
+        ProgramType::Tracepoint => Input::tracepoint(TracepointEvent::sys_enter(0, [0; 6])),
+        _ => Input::packet(packet.to_vec()),
+    }
+}
+
+fn run_program(program: &Program, packet: &[u8]) -> (RunEnd, Vec<MapView>) {
+    let mut maps = match Maps::for_program(program, MapsConfig::default()) {
+        Ok(m) => m,
+        Err(e) => {
+            let end = RunEnd::Fault {
+                pc: None,
+                line: None,
+                message: format!("maps: {e}"),
+            };
+            return (end, Vec::new());
+        }
+    };
+    let options = RunOptions {
+        budget: RUN_BUDGET,
+        ..RunOptions::default()
+    };
+    let end = match run_with(program, &input_for(program, packet), &mut maps, options) {
+        Ok(out) => RunEnd::Returned {
+            r0: out.verdict.code,
+            verdict: out.verdict.name,
+            executed: out.executed,
+            packet_out: out.packet,
+            trace_log: out.trace_log.into_iter().map(|l| l.message).collect(),
+        },
+        Err(RunError::Exec(e)) => {
+            let full = e.to_string();
+            let prefix = format!("insn {}: ", e.pc);
+            RunEnd::Fault {
+                pc: Some(e.pc),
+                line: program.source_map.line_of(e.pc),
+                message: full.strip_prefix(&prefix).unwrap_or(&full).to_string(),
+            }
+        }
         Err(e) => RunEnd::Fault {
-            pc: e.pc,
-            line: program.source_map.line_of(e.pc),
-            message: e.kind_message(),
+            pc: None,
+            line: None,
+            message: e.to_string(),
         },
     };
-    Report::Ran(RunReport {
-        end,
-        steps: vm.executed(),
-        regs: vm.regs(),
+    (end, map_views(program, &maps))
+}
+
+fn map_views(program: &Program, maps: &Maps) -> Vec<MapView> {
+    program
+        .maps
+        .iter()
+        .enumerate()
+        .map(|(i, def)| MapView {
+            name: def.name.clone(),
+            kind: format!("{:?}", def.map_type),
+            key_size: def.key_size,
+            value_size: def.value_size,
+            entries: maps
+                .entries(i)
+                .map(|es| {
+                    es.into_iter()
+                        .take(MAP_ROWS)
+                        .map(|e| (e.key, e.value))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// One verifier step, formatted for the stepper.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepView {
+    /// Instruction index.
+    pub insn: usize,
+    /// Its source line.
+    pub line: Option<u32>,
+    /// The path (branch) id.
+    pub path: u32,
+    /// The instruction in pseudo-C.
+    pub text: String,
+    /// What happened, in words.
+    pub event: String,
+    /// Registers before and after: (name, before, after); after is empty
+    /// when the path ended here.
+    pub regs: Vec<(String, String, String)>,
+    /// Stack slots after (or before, when the path ended): (slot, value).
+    pub stack: Vec<(String, String)>,
+    /// Registers the instruction read or wrote (bit i = ri).
+    pub touched: u16,
+    /// The kernel's log for this step.
+    pub log: String,
+}
+
+/// Formats verifier step `i` of `analysis`, if it exists.
+pub fn step_view(analysis: &Analysis, i: usize) -> Option<StepView> {
+    let program = &analysis.program;
+    let step = analysis.verifier.trace.get(i)?;
+    let before = step.before.regs_text(program);
+    let after = step
+        .after
+        .as_ref()
+        .map(|a| a.regs_text(program))
+        .unwrap_or_default();
+    let mut names: Vec<String> = before.iter().map(|(n, _)| n.clone()).collect();
+    for (n, _) in &after {
+        if !names.contains(n) {
+            names.push(n.clone());
+        }
+    }
+    names.sort_by_key(|n| n[1..].parse::<u32>().unwrap_or(99));
+    let find = |list: &[(String, String)], n: &str| {
+        list.iter()
+            .find(|(m, _)| m == n)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let regs = names
+        .iter()
+        .map(|n| (n.clone(), find(&before, n), find(&after, n)))
+        .collect();
+    let stack = step
+        .after
+        .as_ref()
+        .unwrap_or(&step.before)
+        .stack_text(program);
+    let event = match &step.event {
+        StepEvent::Next => "next instruction".to_string(),
+        StepEvent::BranchKnown { taken: true } => "branch always taken here".to_string(),
+        StepEvent::BranchKnown { taken: false } => "branch never taken here".to_string(),
+        StepEvent::BranchPushed {
+            taken,
+            pushed_path,
+            pushed_insn,
+        } => format!(
+            "both sides possible: this path {}; path {pushed_path} (at insn {pushed_insn}) is pushed for later",
+            if *taken { "jumps" } else { "falls through" }
+        ),
+        StepEvent::Pruned => "pruned: an equivalent state was already verified".to_string(),
+        StepEvent::Exit => "path reaches exit".to_string(),
+        StepEvent::Call => "enters a function".to_string(),
+        StepEvent::Return => "returns from a function".to_string(),
+        StepEvent::Error => "rejected here".to_string(),
+    };
+    Some(StepView {
+        insn: step.insn,
+        line: program.source_map.line_of(step.insn),
+        path: step.path,
+        text: format_insn(program, step.insn, Syntax::PseudoC),
+        event,
+        regs,
+        stack,
+        touched: step.regs_touched,
+        log: step.log.clone(),
     })
 }
 
-/// The error's text without the `insn N: ` prefix the panel already shows.
-trait KindMessage {
-    fn kind_message(&self) -> String;
+/// One labelled field of the input packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacketField {
+    /// Bytes, e.g. `12-13`.
+    pub range: String,
+    /// `IPv4`, `UDP`, ...
+    pub layer: String,
+    /// `EtherType`, `Source port`, ...
+    pub name: String,
+    /// The value, for people.
+    pub value: String,
 }
 
-impl KindMessage for vm_core::interp::InterpError {
-    fn kind_message(&self) -> String {
-        let full = self.to_string();
-        let prefix = format!("insn {}: ", self.pc);
-        full.strip_prefix(&prefix).unwrap_or(&full).to_string()
-    }
+/// The packet's bytes labelled by protocol field.
+pub fn packet_fields(bytes: &[u8]) -> Vec<PacketField> {
+    packets::dissect(bytes)
+        .into_iter()
+        .map(|f| PacketField {
+            range: if f.len == 1 {
+                f.start.to_string()
+            } else {
+                format!("{}-{}", f.start, f.end() - 1)
+            },
+            layer: f.layer.to_string(),
+            name: f.name.to_string(),
+            value: f.value_text,
+        })
+        .collect()
+}
+
+/// Hex bytes as `de ad be ef`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn returns_r0() {
-        match run("r0 = 42\nexit\n") {
-            Report::Ran(r) => {
-                assert_eq!(r.end, RunEnd::Returned { r0: 42 });
-                assert_eq!(r.regs[0], 42);
-                assert_eq!(r.steps, 2);
-            }
-            other => panic!("expected a run, got {other:?}"),
+    fn analysed(source: &str) -> Rc<Analysis> {
+        let packet = parse_packet(SAMPLE_PACKET_HEX).unwrap();
+        match analyse(source, &packet) {
+            Report::Analysed(a) => a,
+            Report::Asm(e) => panic!("expected it to assemble: {e:?}"),
         }
     }
 
     #[test]
+    fn returns_r0_with_its_verdict() {
+        let a = analysed("r0 = 2\nexit\n");
+        assert!(a.verdict.accepted);
+        match &a.run {
+            RunEnd::Returned {
+                r0,
+                verdict,
+                executed,
+                ..
+            } => {
+                assert_eq!(*r0, 2);
+                assert_eq!(verdict, "XDP_PASS");
+                assert_eq!(*executed, 2);
+            }
+            other => panic!("expected a return, got {other:?}"),
+        }
+        assert_eq!(a.listing.len(), 2);
+        assert_eq!(a.listing[0].bytes, "b7 00 00 00 02 00 00 00");
+        assert_eq!(a.listing[1].line, Some(2));
+    }
+
+    #[test]
     fn typo_names_line_and_column() {
-        match run("r0 = 42\nexti\n") {
+        match analyse("r0 = 42\nexti\n", &[]) {
             Report::Asm(e) => assert_eq!((e.line, e.column), (2, 1), "{e:?}"),
             other => panic!("expected an assembly error, got {other:?}"),
         }
     }
 
     #[test]
-    fn endless_loop_stops_at_the_budget() {
-        match run("l: goto l\n") {
-            Report::Ran(RunReport {
-                end: RunEnd::Fault { message, .. },
-                ..
-            }) => assert!(message.contains("budget"), "{message}"),
-            other => panic!("expected a budget fault, got {other:?}"),
-        }
+    fn a_rejected_program_is_not_run() {
+        let a = analysed("exit\n");
+        assert!(!a.verdict.accepted);
+        let err = a.verdict.error.as_ref().unwrap();
+        assert_eq!(err.message, "R0 !read_ok");
+        assert_eq!(err.line, Some(1));
+        assert_eq!(a.run, RunEnd::NotLoaded);
+        let last = step_view(&a, a.verifier.trace.len() - 1).unwrap();
+        assert_eq!(last.event, "rejected here");
+    }
+
+    #[test]
+    fn steps_show_registers_before_and_after() {
+        let a = analysed("r0 = 42\nexit\n");
+        let first = step_view(&a, 0).unwrap();
+        assert_eq!(first.insn, 0);
+        let r0 = first.regs.iter().find(|(n, _, _)| n == "R0").unwrap();
+        assert_eq!(r0.1, "");
+        assert_eq!(r0.2, "42");
+    }
+
+    #[test]
+    fn maps_are_shown_after_the_run() {
+        let a = analysed(
+            ".map counts, array, key=4, value=8, max_entries=2\n\
+             *(u32 *)(r10 - 4) = 1\n\
+             r1 = map[counts] ll\n\
+             r2 = r10\n\
+             r2 += -4\n\
+             call bpf_map_lookup_elem\n\
+             if r0 == 0 goto out\n\
+             r1 = 7\n\
+             *(u64 *)(r0 + 0) = r1\n\
+             out:\n\
+             r0 = 2\n\
+             exit\n",
+        );
+        assert!(a.verdict.accepted, "{:?}", a.verdict.error);
+        let m = &a.maps[0];
+        assert_eq!(m.name, "counts");
+        assert_eq!(m.entries[1].1, 7u64.to_le_bytes());
+    }
+
+    #[test]
+    fn the_sample_packet_parses() {
+        let p = parse_packet(SAMPLE_PACKET_HEX).unwrap();
+        assert_eq!(p.len(), 46);
+        assert_eq!(&p[12..14], &[0x08, 0x00]);
     }
 }

@@ -1,11 +1,11 @@
-//! The one reducer every panel reads: the workspace (source text) and the
-//! last report from the core.
+//! The one reducer every panel reads: the workspace (source text, input
+//! packet), the last report from the core, and where the verifier stepper is.
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::session::{self, Report};
+use crate::session::{self, Report, SAMPLE_PACKET_HEX};
 
 /// The program shown when nothing is saved: the first thing to run.
 pub const DEFAULT_SOURCE: &str = "\
@@ -14,24 +14,137 @@ r0 = 42
 exit
 ";
 
+/// Which tab of the inspector is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// The verifier's verdict and stepper.
+    #[default]
+    Verifier,
+    /// The assembled instructions.
+    Program,
+    /// Map contents after the run.
+    Maps,
+    /// The input packet.
+    Packet,
+}
+
+/// A move of the verifier stepper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepMove {
+    /// The first step.
+    First,
+    /// One back.
+    Back,
+    /// One forward.
+    Forward,
+    /// The last step.
+    Last,
+    /// The step that failed.
+    ToError,
+    /// The first step at this instruction (after the current one, wrapping).
+    ToInsn(usize),
+}
+
 /// Everything the panels show.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Workspace {
     /// The editor text.
     pub source: String,
+    /// The input packet, as hex text.
+    pub packet: String,
     /// The report of the last Run, if any.
-    pub report: Option<Rc<Report>>,
+    pub report: Option<Report>,
     /// True when the source changed since `report` was made.
     pub stale: bool,
+    /// Index into the verifier trace.
+    pub step: usize,
+    /// The open inspector tab.
+    pub tab: Tab,
+    /// Why the packet text could not be read at the last run (it ran with
+    /// an empty packet).
+    pub packet_error: Option<String>,
 }
 
 impl Workspace {
-    /// A workspace holding `source`, not yet run.
-    pub fn new(source: String) -> Self {
+    /// A workspace holding `source` and `packet`, not yet run.
+    pub fn new(source: String, packet: String) -> Self {
         Workspace {
             source,
+            packet,
             report: None,
             stale: false,
+            step: 0,
+            tab: Tab::default(),
+            packet_error: None,
+        }
+    }
+
+    /// The default workspace: the first program and the sample packet.
+    pub fn sample() -> Self {
+        Workspace::new(DEFAULT_SOURCE.into(), SAMPLE_PACKET_HEX.into())
+    }
+
+    fn analysed(&self) -> Option<&Rc<session::Analysis>> {
+        match &self.report {
+            Some(Report::Analysed(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Number of verifier steps recorded.
+    pub fn step_count(&self) -> usize {
+        self.analysed().map_or(0, |a| a.verifier.trace.len())
+    }
+
+    /// This workspace after Run (used for share links, which run at once).
+    pub fn ran(self) -> Workspace {
+        self.run()
+    }
+
+    fn run(&self) -> Workspace {
+        let (bytes, packet_error) = match session::parse_packet(&self.packet) {
+            Ok(bytes) => (bytes, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        let mut next = Workspace {
+            report: Some(session::analyse(&self.source, &bytes)),
+            packet_error,
+            stale: false,
+            ..self.clone()
+        };
+        // Open on the failing step of a rejected program, else the first.
+        next.step = next.error_step().unwrap_or(0);
+        next
+    }
+
+    fn error_step(&self) -> Option<usize> {
+        let a = self.analysed()?;
+        a.verdict.error.as_ref()?;
+        a.verifier.trace.len().checked_sub(1)
+    }
+
+    fn moved(&self, how: StepMove) -> usize {
+        let n = self.step_count();
+        if n == 0 {
+            return 0;
+        }
+        let last = n - 1;
+        match how {
+            StepMove::First => 0,
+            StepMove::Back => self.step.saturating_sub(1),
+            StepMove::Forward => (self.step + 1).min(last),
+            StepMove::Last => last,
+            StepMove::ToError => self.error_step().unwrap_or(self.step),
+            StepMove::ToInsn(insn) => {
+                let trace = match self.analysed() {
+                    Some(a) => &a.verifier.trace,
+                    None => return self.step,
+                };
+                (self.step + 1..n)
+                    .chain(0..=self.step.min(last))
+                    .find(|&i| trace[i].insn == insn)
+                    .unwrap_or(self.step)
+            }
         }
     }
 }
@@ -41,10 +154,23 @@ impl Workspace {
 pub enum Action {
     /// The editor text changed.
     Edit(String),
-    /// Assemble and run the current source.
+    /// The packet text changed.
+    EditPacket(String),
+    /// Assemble, verify and run the current source.
     Run,
     /// Replace the source (an example, a share link) and run it.
     Load(String),
+    /// Replace source and packet (a share link) and run.
+    LoadWorkspace {
+        /// Source.
+        source: String,
+        /// Packet hex.
+        packet: String,
+    },
+    /// Move the verifier stepper.
+    Step(StepMove),
+    /// Open an inspector tab.
+    Show(Tab),
 }
 
 impl Reducible for Workspace {
@@ -58,19 +184,44 @@ impl Reducible for Workspace {
                 }
                 Rc::new(Workspace {
                     source,
-                    report: self.report.clone(),
                     stale: self.report.is_some(),
+                    ..(*self).clone()
                 })
             }
-            Action::Run => Rc::new(Workspace {
-                source: self.source.clone(),
-                report: Some(Rc::new(session::run(&self.source))),
-                stale: false,
+            Action::EditPacket(packet) => Rc::new(Workspace {
+                packet,
+                stale: self.report.is_some(),
+                ..(*self).clone()
             }),
-            Action::Load(source) => Rc::new(Workspace {
-                report: Some(Rc::new(session::run(&source))),
-                source,
-                stale: false,
+            Action::Run => Rc::new(self.run()),
+            Action::Load(source) => Rc::new(
+                Workspace {
+                    source,
+                    ..(*self).clone()
+                }
+                .run(),
+            ),
+            Action::LoadWorkspace { source, packet } => Rc::new(
+                Workspace {
+                    source,
+                    packet,
+                    ..(*self).clone()
+                }
+                .run(),
+            ),
+            Action::Step(how) => {
+                let step = self.moved(how);
+                if step == self.step {
+                    return self;
+                }
+                Rc::new(Workspace {
+                    step,
+                    ..(*self).clone()
+                })
+            }
+            Action::Show(tab) => Rc::new(Workspace {
+                tab,
+                ..(*self).clone()
             }),
         }
     }
@@ -80,21 +231,47 @@ impl Reducible for Workspace {
 mod tests {
     use super::*;
 
+    fn ws(source: &str) -> Rc<Workspace> {
+        Rc::new(Workspace::new(source.into(), SAMPLE_PACKET_HEX.into()))
+    }
+
     #[test]
     fn run_reports_and_edit_marks_stale() {
-        let ws = Rc::new(Workspace::new("r0 = 42\nexit\n".into()));
-        let ws = ws.reduce(Action::Run);
-        assert!(ws.report.is_some());
-        assert!(!ws.stale);
-        let ws = ws.reduce(Action::Edit("r0 = 1\nexit\n".into()));
-        assert!(ws.stale);
-        assert_eq!(ws.source, "r0 = 1\nexit\n");
+        let w = ws("r0 = 42\nexit\n").reduce(Action::Run);
+        assert!(w.report.is_some());
+        assert!(!w.stale);
+        let w = w.reduce(Action::Edit("r0 = 1\nexit\n".into()));
+        assert!(w.stale);
+        assert_eq!(w.source, "r0 = 1\nexit\n");
     }
 
     #[test]
     fn same_text_edit_keeps_the_state() {
-        let ws = Rc::new(Workspace::new("exit".into()));
-        let again = ws.clone().reduce(Action::Edit("exit".into()));
-        assert!(Rc::ptr_eq(&ws, &again));
+        let w = ws("exit");
+        let again = w.clone().reduce(Action::Edit("exit".into()));
+        assert!(Rc::ptr_eq(&w, &again));
+    }
+
+    #[test]
+    fn a_rejected_program_opens_on_its_error_and_steps_move() {
+        let src = "r0 = 1\nif r0 > 0 goto l\nl:\nr1 = r5\nexit\n";
+        let w = ws(src).reduce(Action::Run);
+        let n = w.step_count();
+        assert!(n >= 2);
+        assert_eq!(w.step, n - 1, "opens on the failing step");
+        let w = w.reduce(Action::Step(StepMove::First));
+        assert_eq!(w.step, 0);
+        let w = w.reduce(Action::Step(StepMove::Back));
+        assert_eq!(w.step, 0, "no step before the first");
+        let w = w.reduce(Action::Step(StepMove::Forward));
+        assert_eq!(w.step, 1);
+        let w = w.reduce(Action::Step(StepMove::ToError));
+        assert_eq!(w.step, n - 1);
+        let w = w.reduce(Action::Step(StepMove::ToInsn(0)));
+        assert_eq!(w.step, 0);
+        let w = w.reduce(Action::Step(StepMove::Last));
+        assert_eq!(w.step, n - 1);
+        let w = w.reduce(Action::Step(StepMove::Forward));
+        assert_eq!(w.step, n - 1, "no step after the last");
     }
 }

@@ -1,17 +1,28 @@
-//! Saving the workspace in the browser's local storage, so nothing typed is
-//! lost on a reload or a crash.
+//! Saving the workspace in the browser's local storage on every edit, so
+//! nothing typed is lost on a reload or a crash.
 
 use gloo_storage::{LocalStorage, Storage};
 
 const SOURCE_KEY: &str = "bpfplay.source";
+const PACKET_KEY: &str = "bpfplay.packet";
 
 /// The saved editor text, if any.
 pub fn load_source() -> Option<String> {
     LocalStorage::get(SOURCE_KEY).ok()
 }
 
+/// The saved packet text, if any.
+pub fn load_packet() -> Option<String> {
+    LocalStorage::get(PACKET_KEY).ok()
+}
+
 /// Saves the editor text; storage errors (quota, private mode) are ignored
 /// because the page keeps working without them.
 pub fn save_source(source: &str) {
     let _ = LocalStorage::set(SOURCE_KEY, source);
+}
+
+/// Saves the packet text.
+pub fn save_packet(packet: &str) {
+    let _ = LocalStorage::set(PACKET_KEY, packet);
 }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{
+    Element, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -134,4 +136,109 @@ fn the_panic_banner_shows_text_never_html() {
         "copy button"
     );
     banner.remove();
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    find::<Element>(root, selector)
+        .text_content()
+        .unwrap_or_default()
+}
+
+async fn click(root: &Element, selector: &str) {
+    find::<HtmlElement>(root, selector).click();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn an_example_from_the_gallery_loads_runs_and_shows_its_verdict() {
+    let root = mount().await;
+    let select: HtmlSelectElement = find(&root, "#example-select");
+    select.set_value("xdp-drop-dns");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
+    assert!(editor.value().contains("drop UDP datagrams to port 53"));
+    // The sample packet is UDP to port 53: dropped.
+    let result = result_text(&root);
+    assert!(result.contains("XDP_DROP"), "result panel says {result:?}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_verifier_stepper_opens_on_the_error_and_steps() {
+    let root = mount().await;
+    type_program(&root, ".type xdp\nr0 = 1\nr0 += r3\nexit\n").await;
+    click_run(&root).await;
+    assert!(result_text(&root).contains("Rejected by the verifier"));
+    let verifier = text_of(&root, "#verifier");
+    assert!(verifier.contains("rejected"), "{verifier:?}");
+    assert!(verifier.contains("R3 !read_ok"), "{verifier:?}");
+    assert_eq!(text_of(&root, "#step-count"), "step 2 / 2");
+    // The editor marks the line of the current step (r0 += r3, line 3).
+    assert_eq!(text_of(&root, ".gutter-current"), "3");
+    click(&root, "#step-back").await;
+    assert_eq!(text_of(&root, "#step-count"), "step 1 / 2");
+    assert_eq!(text_of(&root, ".gutter-current"), "2");
+    let verifier = text_of(&root, "#verifier");
+    assert!(verifier.contains("r0 = 1"), "{verifier:?}");
+    click(&root, "#step-forward").await;
+    assert_eq!(text_of(&root, "#step-count"), "step 2 / 2");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_program_view_lists_bytes_and_both_syntaxes() {
+    let root = mount().await;
+    type_program(&root, "r0 = 42\nexit\n").await;
+    click_run(&root).await;
+    click(&root, "#tab-program").await;
+    let listing = text_of(&root, "#listing");
+    assert!(listing.contains("b7 00 00 00 2a 00 00 00"), "{listing:?}");
+    assert!(listing.contains("r0 = 42"), "{listing:?}");
+    assert!(
+        listing.contains("mov %r0, 42") || listing.contains("mov r0, 42"),
+        "{listing:?}"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn maps_show_their_entries_after_the_run() {
+    let root = mount().await;
+    type_program(
+        &root,
+        ".type xdp\n.map counts, array, key=4, value=8, max_entries=2\n\
+         *(u32 *)(r10 - 4) = 1\nr1 = map[counts] ll\nr2 = r10\nr2 += -4\n\
+         call bpf_map_lookup_elem\nif r0 == 0 goto out\nr1 = 4660\n*(u64 *)(r0 + 0) = r1\n\
+         out:\nr0 = 2\nexit\n",
+    )
+    .await;
+    click_run(&root).await;
+    click(&root, "#tab-maps").await;
+    let panel = text_of(&root, ".inspector");
+    assert!(panel.contains("counts"), "{panel:?}");
+    assert!(panel.contains("34 12 00 00 00 00 00 00"), "{panel:?}");
+    assert!(panel.contains("4660"), "{panel:?}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_restores_the_workspace_and_runs_it() {
+    let packet = "02 00 00 00 00 02 02 00 00 00 00 01 08 00 45 00 00 14";
+    let fragment = playground::share::encode("r0 = 9\nexit\n", packet);
+    let window = web_sys::window().unwrap();
+    window.location().set_hash(&fragment).unwrap();
+    let root = mount().await;
+    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
+    assert_eq!(editor.value(), "r0 = 9\nexit\n");
+    let result = result_text(&root);
+    assert!(result.contains("r0 = 9"), "{result:?}");
+    click(&root, "#tab-packet").await;
+    let area: HtmlTextAreaElement = find(&root, "#packet-input");
+    assert_eq!(area.value(), packet);
+    assert!(text_of(&root, ".inspector").contains("EtherType"));
+    window.location().set_hash("").unwrap();
+    root.remove();
 }

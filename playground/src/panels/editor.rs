@@ -16,6 +16,9 @@ pub struct EditorProps {
     /// The error to underline, if the last run failed to assemble.
     #[prop_or_default]
     pub error: Option<SourceError>,
+    /// The line of the instruction the verifier stepper is on.
+    #[prop_or_default]
+    pub current_line: Option<u32>,
     /// Called with the new text on every edit.
     pub on_edit: Callback<String>,
     /// Ctrl+Enter (or Cmd+Enter).
@@ -77,11 +80,17 @@ pub fn Editor(props: &EditorProps) -> Html {
     let gutter_lines = lines.iter().enumerate().map(|(i, _)| {
         let n = i + 1;
         let bad = error.is_some_and(|e| e.line as usize == n);
-        html! { <div class={classes!("gutter-line", bad.then_some("gutter-error"))}>{ n }</div> }
+        let current = props.current_line == Some(n as u32);
+        html! {
+            <div class={classes!("gutter-line", bad.then_some("gutter-error"), current.then_some("gutter-current"))}>{ n }</div>
+        }
     });
     let highlighted = lines.iter().enumerate().map(|(i, line)| {
         let err = error.filter(|e| e.line as usize == i + 1);
-        html! { <div class="code-line">{ highlight_line(line, err) }{ "\n" }</div> }
+        let current = props.current_line == Some(i as u32 + 1);
+        html! {
+            <div class={classes!("code-line", current.then_some("current-line"))}>{ highlight_line(line, err) }{ "\n" }</div>
+        }
     });
 
     html! {

@@ -2,9 +2,19 @@
 //! reports user actions through callbacks; none calls `vm-core` directly.
 
 mod editor;
+mod inspector;
+mod maps;
+mod packet;
+mod program;
 mod result;
 mod toolbar;
+mod verifier;
 
 pub use editor::{Editor, EditorProps};
+pub use inspector::{Inspector, InspectorProps};
+pub use maps::{MapsPanel, MapsProps};
+pub use packet::{PacketPanel, PacketProps};
+pub use program::{ProgramPanel, ProgramProps};
 pub use result::{ResultPanel, ResultProps};
 pub use toolbar::{Toolbar, ToolbarProps};
+pub use verifier::{VerifierPanel, VerifierProps};

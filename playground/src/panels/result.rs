@@ -1,28 +1,29 @@
-//! The result of the last run: `r0`, the final registers, or the error
-//! with its line and column.
-
-use std::rc::Rc;
+//! The result of the last run: `r0` and its verdict, the run-time error, or
+//! the assembly error with its line and column.
 
 use yew::prelude::*;
 
-use crate::session::{Report, RunEnd};
+use crate::session::{hex, Report, RunEnd};
 
 /// Result panel properties.
 #[derive(Properties, PartialEq)]
 pub struct ResultProps {
     /// The last report, if the program was run.
-    pub report: Option<Rc<Report>>,
+    pub report: Option<Report>,
     /// The source changed since the report was made.
     #[prop_or_default]
     pub stale: bool,
+    /// Why the packet text could not be read.
+    #[prop_or_default]
+    pub packet_error: Option<String>,
 }
 
 /// The result panel.
 #[component]
 pub fn ResultPanel(props: &ResultProps) -> Html {
-    let body = match props.report.as_deref() {
+    let body = match &props.report {
         None => html! {
-            <p class="hint">{ "Press Run (Ctrl+Enter) to assemble and run the program." }</p>
+            <p class="hint">{ "Press Run (Ctrl+Enter) to assemble, verify and run the program." }</p>
         },
         Some(Report::Asm(err)) => html! {
             <div class="outcome outcome-error" role="alert">
@@ -32,51 +33,72 @@ pub fn ResultPanel(props: &ResultProps) -> Html {
                 </p>
             </div>
         },
-        Some(Report::Ran(run)) => {
-            let headline = match &run.end {
-                RunEnd::Returned { r0 } => html! {
-                    <div class="outcome outcome-ok">
-                        <p class="r0">{ format!("r0 = {}", *r0 as i64) }</p>
-                        <p class="r0-detail">
-                            { format!("0x{r0:x} · returned after {} instructions", run.steps) }
-                        </p>
-                    </div>
-                },
-                RunEnd::Fault { pc, line, message } => html! {
-                    <div class="outcome outcome-error" role="alert">
-                        <h3>{ "Run stopped" }</h3>
-                        <p class="error-location">{ match line {
-                            Some(l) => format!("instruction {pc} (line {l}): {message}"),
-                            None => format!("instruction {pc}: {message}"),
-                        } }</p>
-                    </div>
-                },
-            };
-            let regs = run.regs.iter().enumerate().map(|(i, v)| {
-                let name = if i == 10 {
-                    "r10 (fp)".to_string()
-                } else {
-                    format!("r{i}")
+        Some(Report::Analysed(a)) => match &a.run {
+            RunEnd::Returned {
+                r0,
+                verdict,
+                executed,
+                packet_out,
+                trace_log,
+            } => {
+                let printk = (!trace_log.is_empty()).then(|| html! {
+                    <details class="sub" open=true>
+                        <summary>{ format!("bpf_trace_printk ({} lines)", trace_log.len()) }</summary>
+                        <pre class="mono log">{ trace_log.join("\n") }</pre>
+                    </details>
+                });
+                let packet = packet_out.as_ref().map(|p| {
+                    html! {
+                        <details class="sub">
+                            <summary>{ format!("packet out ({} bytes)", p.len()) }</summary>
+                            <pre class="mono log">{ hex(p) }</pre>
+                        </details>
+                    }
+                });
+                html! {
+                    <>
+                        <div class="outcome outcome-ok">
+                            <p class="r0">{ format!("r0 = {}", *r0 as i64) }</p>
+                            <p class="r0-detail">
+                                <span class="verdict-name">{ verdict.clone() }</span>
+                                { format!(" · 0x{r0:x} · {executed} instructions executed") }
+                            </p>
+                        </div>
+                        { for printk }
+                        { for packet }
+                    </>
+                }
+            }
+            RunEnd::Fault { pc, line, message } => {
+                let at = match (pc, line) {
+                    (Some(pc), Some(l)) => format!("instruction {pc} (line {l}): "),
+                    (Some(pc), None) => format!("instruction {pc}: "),
+                    _ => String::new(),
                 };
                 html! {
-                    <tr>
-                        <th scope="row">{ name }</th>
-                        <td class="mono">{ format!("0x{v:016x}") }</td>
-                        <td class="mono num">{ *v as i64 }</td>
-                    </tr>
+                    <div class="outcome outcome-error" role="alert">
+                        <h3>{ "Run stopped" }</h3>
+                        <p class="error-location">{ format!("{at}{message}") }</p>
+                    </div>
                 }
-            });
-            html! {
-                <>
-                    { headline }
-                    <table class="regs">
-                        <caption>{ "Registers at the end of the run" }</caption>
-                        <thead><tr><th>{ "reg" }</th><th>{ "hex" }</th><th>{ "signed" }</th></tr></thead>
-                        <tbody>{ for regs }</tbody>
-                    </table>
-                </>
             }
-        }
+            RunEnd::NotLoaded => {
+                let why = a.verdict.error.as_ref().map(|e| {
+                    let at = match e.line {
+                        Some(l) => format!("instruction {} (line {l})", e.insn),
+                        None => format!("instruction {}", e.insn),
+                    };
+                    format!("{at}: {}", e.message)
+                });
+                html! {
+                    <div class="outcome outcome-error" role="alert">
+                        <h3>{ "Rejected by the verifier: not run" }</h3>
+                        <p class="error-location">{ why.unwrap_or_default() }</p>
+                        <p class="hint">{ "The kernel would refuse to load it. The Verifier tab steps to the error." }</p>
+                    </div>
+                }
+            }
+        },
     };
     html! {
         <section class="panel result-panel" aria-label="Result" aria-live="polite">
@@ -84,7 +106,12 @@ pub fn ResultPanel(props: &ResultProps) -> Html {
                 { "Result" }
                 if props.stale { <span class="badge">{ "edited since run" }</span> }
             </h2>
-            <div id="result" class="panel-body">{ body }</div>
+            <div id="result" class="panel-body">
+                if let Some(e) = &props.packet_error {
+                    <p class="warn">{ format!("The packet could not be read ({e}); the run used an empty packet.") }</p>
+                }
+                { body }
+            </div>
         </section>
     }
 }

@@ -1,12 +1,22 @@
-//! The top bar: the app's name and the Run button.
+//! The top bar: the app's name, the examples gallery, Share and Run.
 
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+use crate::examples::EXAMPLES;
 
 /// Toolbar properties.
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
-    /// Assemble and run.
+    /// Assemble, verify and run.
     pub on_run: Callback<()>,
+    /// An example was picked (its id).
+    pub on_example: Callback<String>,
+    /// Put a share link in the address bar and copy it.
+    pub on_share: Callback<()>,
+    /// What the last share did, for the status text.
+    #[prop_or_default]
+    pub share_status: Option<AttrValue>,
 }
 
 /// The top bar.
@@ -16,12 +26,42 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
         let on_run = props.on_run.clone();
         Callback::from(move |_: MouseEvent| on_run.emit(()))
     };
+    let share = {
+        let on_share = props.on_share.clone();
+        Callback::from(move |_: MouseEvent| on_share.emit(()))
+    };
+    let onchange = {
+        let on_example = props.on_example.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let id = select.value();
+            if !id.is_empty() {
+                on_example.emit(id);
+            }
+            select.set_value("");
+        })
+    };
+    let options = EXAMPLES.iter().map(|e| {
+        html! {
+            <option value={e.id}>{ e.title }</option>
+        }
+    });
     html! {
         <header class="toolbar">
             <h1 class="brand"><span class="brand-mark">{ "eBPF" }</span>{ " playground" }</h1>
             <div class="toolbar-actions">
+                <label class="visually-hidden" for="example-select">{ "Open an example" }</label>
+                <select id="example-select" class="select" {onchange}>
+                    <option value="" selected=true>{ "Examples…" }</option>
+                    { for options }
+                </select>
+                if let Some(status) = &props.share_status {
+                    <span class="share-status" role="status">{ status.clone() }</span>
+                }
+                <button id="share-button" class="button" onclick={share}
+                    title="Put a link to this workspace in the address bar and copy it">{ "Share" }</button>
                 <button id="run-button" class="button primary" {onclick}
-                    title="Assemble and run (Ctrl+Enter)">
+                    title="Assemble, verify and run (Ctrl+Enter)">
                     { "▶ Run" }<kbd>{ "Ctrl+Enter" }</kbd>
                 </button>
             </div>

@@ -1,0 +1,132 @@
+//! The examples gallery: small programs written for the playground, and the
+//! repository's `examples/` (embedded at build time, so they stay in sync).
+
+/// One example.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Example {
+    /// Stable id (used in the select box and in tests).
+    pub id: &'static str,
+    /// What it shows, in a few words.
+    pub title: &'static str,
+    /// The source.
+    pub source: &'static str,
+}
+
+/// Every example, in the order the gallery lists them.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        id: "return-42",
+        title: "Basics: return 42",
+        source: crate::state::DEFAULT_SOURCE,
+    },
+    Example {
+        id: "xdp-drop-dns",
+        title: "Networking: drop DNS (XDP)",
+        source: include_str!("../../examples/xdp_drop_dns.s"),
+    },
+    Example {
+        id: "proto-counter",
+        title: "Monitoring: packets per IP protocol (per-CPU array)",
+        source: include_str!("../../examples/proto_counter.s"),
+    },
+    Example {
+        id: "lpm-firewall",
+        title: "Networking: prefix blocklist (LPM trie)",
+        source: include_str!("../../examples/lpm_firewall.s"),
+    },
+    Example {
+        id: "load-balancer",
+        title: "Networking: load balancer rewriting addresses (tc)",
+        source: include_str!("../../examples/load_balancer.s"),
+    },
+    Example {
+        id: "trace-syscalls",
+        title: "Monitoring: syscalls per process, ring buffer events",
+        source: include_str!("../../examples/trace_syscalls.s"),
+    },
+    Example {
+        id: "sample-stacks",
+        title: "Monitoring: sampled stack traces (kprobe)",
+        source: include_str!("../../examples/sample_stacks.s"),
+    },
+    Example {
+        id: "reject-r0",
+        title: "Rejected: exit without setting r0",
+        source: "\
+; The verifier rejects this program: r0 is the return value, and nothing
+; wrote it before exit. The kernel says `R0 !read_ok`.
+; Fix: set r0 first, e.g. `r0 = 2` (XDP_PASS).
+.type xdp
+exit
+",
+    },
+    Example {
+        id: "reject-packet-bounds",
+        title: "Rejected: packet read without a bounds check",
+        source: "\
+; XDP: read the EtherType without first proving the packet is long enough.
+; The verifier rejects the load: `invalid access to packet`.
+; Fix: compare data + 14 with data_end first (see \"drop DNS\").
+.type xdp
+    r2 = *(u32 *)(r1 + 0)       ; data
+    r0 = *(u16 *)(r2 + 12)      ; EtherType: no bounds check!
+    r0 = 2                      ; XDP_PASS
+    exit
+",
+    },
+    Example {
+        id: "reject-map-pointer",
+        title: "Rejected: a map helper called without a map",
+        source: "\
+; bpf_map_lookup_elem(map, key) needs a map pointer in r1 (an `r1 = map[..] ll`
+; load). Here r1 is a plain number, so the verifier rejects the call: its
+; message names the argument's type and the one the helper expects.
+; Fix: `r1 = map[counts] ll`, and write the key at fp-4 before the call.
+.type xdp
+.map counts, array, key=4, value=8, max_entries=1
+    r1 = 0
+    r2 = r10
+    r2 += -4
+    call bpf_map_lookup_elem
+    r0 = 2
+    exit
+",
+    },
+];
+
+/// The example with this id.
+pub fn by_id(id: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{analyse, parse_packet, Report, SAMPLE_PACKET_HEX};
+
+    #[test]
+    fn every_example_assembles_and_rejects_exactly_when_its_title_says() {
+        let packet = parse_packet(SAMPLE_PACKET_HEX).unwrap();
+        for e in EXAMPLES {
+            match analyse(e.source, &packet) {
+                Report::Asm(err) => panic!("{} does not assemble: {err:?}", e.id),
+                Report::Analysed(a) => assert_eq!(
+                    !a.verdict.accepted,
+                    e.title.starts_with("Rejected"),
+                    "{}: {:?}",
+                    e.id,
+                    a.verdict.error
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        for (i, e) in EXAMPLES.iter().enumerate() {
+            let first = EXAMPLES.iter().position(|f| f.id == e.id);
+            assert_eq!(first, Some(i), "{} is listed twice", e.id);
+            assert_eq!(by_id(e.id).map(|f| f.title), Some(e.title));
+        }
+    }
+}

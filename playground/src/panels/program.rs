@@ -1,0 +1,60 @@
+//! The assembled program: index, bytes and both syntaxes per slot, linked to
+//! the verifier stepper (click a row to jump to its next step).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::session::Analysis;
+
+/// Program view properties.
+#[derive(Properties)]
+pub struct ProgramProps {
+    /// The analysed program.
+    pub analysis: Rc<Analysis>,
+    /// The instruction the stepper is on.
+    pub current: Option<usize>,
+    /// A row was clicked.
+    pub on_pick: Callback<usize>,
+}
+
+impl PartialEq for ProgramProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.analysis, &other.analysis) && self.current == other.current
+    }
+}
+
+/// The program view.
+#[component]
+pub fn ProgramPanel(props: &ProgramProps) -> Html {
+    let error_insn = props.analysis.verdict.error.as_ref().map(|e| e.insn);
+    let rows = props.analysis.listing.iter().map(|row| {
+        let index = row.index;
+        let onclick = {
+            let on_pick = props.on_pick.clone();
+            Callback::from(move |_: MouseEvent| on_pick.emit(index))
+        };
+        let class = classes!(
+            "insn-row",
+            (props.current == Some(index)).then_some("current"),
+            (error_insn == Some(index)).then_some("error-row"),
+        );
+        html! {
+            <tr {class} {onclick} title="Step the verifier to this instruction">
+                <td class="num">{ index }</td>
+                <td class="mono bytes">{ row.bytes.clone() }</td>
+                <td class="mono">{ row.pseudo_c.clone() }</td>
+                <td class="mono muted">{ row.mnemonic.clone() }</td>
+                <td class="num muted">{ row.line.map(|l| l.to_string()).unwrap_or_default() }</td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="listing" id="listing">
+            <thead><tr>
+                <th>{ "#" }</th><th>{ "bytes" }</th><th>{ "pseudo-C" }</th><th>{ "mnemonic" }</th><th>{ "line" }</th>
+            </tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}
