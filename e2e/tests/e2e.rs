@@ -120,28 +120,62 @@ async fn examples_verify_step_to_the_error_and_share_a_link() {
     pick_example(&c, "xdp-drop-dns").await;
     let text = result_text(&c, "XDP_DROP").await;
     assert!(text.contains("XDP_DROP"), "result panel says {text:?}");
-    c.find(Locator::Css("#tab-program")).await.expect("Program tab").click().await.expect("open Program");
+    c.find(Locator::Css("#tab-program"))
+        .await
+        .expect("Program tab")
+        .click()
+        .await
+        .expect("open Program");
     screenshot(&c, "program-view.png").await;
 
     // A rejected example opens the verifier on its error; step back and forth.
     pick_example(&c, "reject-packet-bounds").await;
     let text = result_text(&c, "Rejected by the verifier").await;
-    assert!(text.contains("Rejected by the verifier"), "result panel says {text:?}");
-    c.find(Locator::Css("#tab-verifier")).await.expect("Verifier tab").click().await.expect("open Verifier");
+    assert!(
+        text.contains("Rejected by the verifier"),
+        "result panel says {text:?}"
+    );
+    c.find(Locator::Css("#tab-verifier"))
+        .await
+        .expect("Verifier tab")
+        .click()
+        .await
+        .expect("open Verifier");
     let verifier = text_of(&c, "#verifier").await;
-    assert!(verifier.contains("invalid access to packet"), "verifier panel says {verifier:?}");
+    assert!(
+        verifier.contains("invalid access to packet"),
+        "verifier panel says {verifier:?}"
+    );
     let at_error = text_of(&c, "#step-count").await;
-    c.find(Locator::Css("#step-back")).await.expect("Back").click().await.expect("step back");
+    c.find(Locator::Css("#step-back"))
+        .await
+        .expect("Back")
+        .click()
+        .await
+        .expect("step back");
     let back = text_of(&c, "#step-count").await;
     assert_ne!(at_error, back, "stepping back changes the step");
-    c.find(Locator::Css("#step-forward")).await.expect("Forward").click().await.expect("step forward");
+    c.find(Locator::Css("#step-forward"))
+        .await
+        .expect("Forward")
+        .click()
+        .await
+        .expect("step forward");
     assert_eq!(text_of(&c, "#step-count").await, at_error);
     screenshot(&c, "verifier-error.png").await;
 
     // Share: the link holds the workspace; a fresh browser profile opens it.
-    c.find(Locator::Css("#share-button")).await.expect("Share").click().await.expect("share");
+    c.find(Locator::Css("#share-button"))
+        .await
+        .expect("Share")
+        .click()
+        .await
+        .expect("share");
     let url = c.current_url().await.expect("current URL").to_string();
-    assert!(url.contains("#w1="), "the address bar holds the link: {url}");
+    assert!(
+        url.contains("#w1="),
+        "the address bar holds the link: {url}"
+    );
     c.close().await.expect("close the session");
 
     let fresh = driver.session().await;
@@ -152,10 +186,20 @@ async fn examples_verify_step_to_the_error_and_share_a_link() {
         .for_element(Locator::Css(EDITOR))
         .await
         .expect("the editor appears");
-    let source = editor.prop("value").await.expect("editor value").unwrap_or_default();
-    assert!(source.contains("no bounds check"), "the shared source is restored: {source:?}");
+    let source = editor
+        .prop("value")
+        .await
+        .expect("editor value")
+        .unwrap_or_default();
+    assert!(
+        source.contains("no bounds check"),
+        "the shared source is restored: {source:?}"
+    );
     let text = result_text(&fresh, "Rejected by the verifier").await;
-    assert!(text.contains("Rejected by the verifier"), "and run: {text:?}");
+    assert!(
+        text.contains("Rejected by the verifier"),
+        "and run: {text:?}"
+    );
     screenshot(&fresh, "shared-link.png").await;
     fresh.close().await.expect("close the session");
 }
