@@ -626,3 +626,27 @@ fn get_stack_and_probe_read_str() {
     let (out, _) = run_once(src, &input);
     assert_eq!(out.verdict.code, 0x402000 << 16 | 16 << 8 | 11);
 }
+
+#[test]
+fn the_trace_log_is_bounded() {
+    let src = "
+        .type xdp
+        r1 = 100010
+        r2 = func[cb] ll
+        r3 = 0
+        r4 = 0
+        call bpf_loop
+        r0 = 2
+        exit
+    cb:
+        *(u16 *)(r10 - 2) = 0x0078   ; \"x\\0\"
+        r1 = r10
+        r1 += -2
+        r2 = 2
+        call bpf_trace_printk
+        r0 = 0
+        exit";
+    let (out, _) = run_once(src, &Input::packet(udp_packet()));
+    assert_eq!(out.trace_log.len(), vm_core::run::MAX_TRACE_LINES);
+    assert_eq!(out.trace_lines_dropped, 10);
+}

@@ -25,12 +25,17 @@ pub struct PerfRecord {
     pub data: Vec<u8>,
 }
 
+/// Samples kept before new ones are counted as lost (a reader that never
+/// drains must not exhaust memory; the kernel's buffers are bounded too).
+pub const MAX_PERF_RECORDS: usize = 65_536;
+
 /// A perf event array.
 #[derive(Clone, Debug)]
 pub struct PerfEventArray {
     def: MapDef,
     ncpus: u32,
     records: Vec<PerfRecord>,
+    lost: u64,
 }
 
 impl PerfEventArray {
@@ -43,6 +48,7 @@ impl PerfEventArray {
             def: def.clone(),
             ncpus: ncpus.max(1),
             records: Vec::new(),
+            lost: 0,
         })
     }
 
@@ -67,8 +73,18 @@ impl PerfEventArray {
         if index != u64::from(cpu) {
             return Err(MapError::NotSupported);
         }
-        self.records.push(PerfRecord { cpu, data });
+        if self.records.len() >= MAX_PERF_RECORDS {
+            // As a full perf buffer does: the sample is lost, the helper succeeds.
+            self.lost += 1;
+        } else {
+            self.records.push(PerfRecord { cpu, data });
+        }
         Ok(())
+    }
+
+    /// Samples dropped because [`MAX_PERF_RECORDS`] were waiting to be drained.
+    pub fn lost(&self) -> u64 {
+        self.lost
     }
 
     /// Every sample not yet drained, in output order.

@@ -71,11 +71,15 @@ pub struct RingBuf {
 
 impl RingBuf {
     /// Creates the ring: `key_size` and `value_size` 0, `max_entries` a power of
-    /// two and a multiple of 4096 (`EINVAL`).
+    /// two and a multiple of 4096 (`EINVAL`), at most
+    /// [`MAX_MAP_BYTES`](super::MAX_MAP_BYTES) (`ENOMEM`).
     pub fn new(def: &MapDef) -> Result<RingBuf, MapError> {
         let size = def.max_entries;
         if def.key_size != 0 || def.value_size != 0 || !size.is_power_of_two() || size % 4096 != 0 {
             return Err(MapError::Invalid);
+        }
+        if size as usize > super::MAX_MAP_BYTES {
+            return Err(MapError::NoMemory);
         }
         Ok(RingBuf {
             def: def.clone(),

@@ -24,6 +24,9 @@ use crate::program::{Program, ProgramType};
 pub const MAP_HANDLE_BASE: u64 = 0xffff_8880_0000_0000;
 const MAP_HANDLE_STRIDE: u64 = 0x1000;
 
+/// Trace log lines one run keeps; later ones are counted, not kept.
+pub const MAX_TRACE_LINES: usize = 100_000;
+
 /// The kernel's limit on chained tail calls (`MAX_TAIL_CALL_CNT`).
 pub const MAX_TAIL_CALL_CNT: u32 = 33;
 
@@ -154,6 +157,7 @@ pub struct RunEnv<'a> {
     pub(crate) ctx_region: Option<RegionId>,
     pub(crate) packet: Option<PacketBuffer>,
     pub(crate) log: Vec<TraceLine>,
+    pub(crate) log_dropped: u64,
     pub(crate) events: Vec<EventRecord>,
     pub(crate) reservations: Vec<Reservation>,
     pub(crate) iterations: Vec<Iteration>,
@@ -201,8 +205,12 @@ impl<'a> RunEnv<'a> {
         (z ^ (z >> 31)) as u32
     }
 
-    /// Appends a line to the trace log.
+    /// Appends a line to the trace log (past [`MAX_TRACE_LINES`] it is only counted).
     pub fn trace(&mut self, message: String) {
+        if self.log.len() >= MAX_TRACE_LINES {
+            self.log_dropped += 1;
+            return;
+        }
         let time_ns = self.clock_ns;
         self.log.push(TraceLine {
             message,

@@ -56,7 +56,7 @@ use crate::program::{Program, ProgramType};
 
 pub use env::{
     map_handle, map_index_of_handle, EventRecord, Redirect, RunEnv, TraceLine, MAP_HANDLE_BASE,
-    MAX_TAIL_CALL_CNT,
+    MAX_TAIL_CALL_CNT, MAX_TRACE_LINES,
 };
 pub use input::{
     sample_processes, Event, Input, KprobeEvent, MemorySegment, PacketInput, Process, System,
@@ -131,6 +131,8 @@ pub struct Outcome {
     pub ctx: Vec<u8>,
     /// `bpf_trace_printk` output, in order.
     pub trace_log: Vec<TraceLine>,
+    /// Lines past [`MAX_TRACE_LINES`] that were not kept.
+    pub trace_lines_dropped: u64,
     /// Records sent to ring buffers and perf event arrays, in order.
     pub events: Vec<EventRecord>,
     /// Where `bpf_redirect` / `bpf_redirect_map` sent the packet.
@@ -329,6 +331,7 @@ impl<'a> Execution<'a> {
             ctx_region: Some(ctx_region),
             packet,
             log: Vec::new(),
+            log_dropped: 0,
             events: Vec::new(),
             reservations: Vec::new(),
             iterations: Vec::new(),
@@ -419,6 +422,7 @@ impl<'a> Execution<'a> {
             packet_meta,
             ctx,
             trace_log: core::mem::take(&mut env.log),
+            trace_lines_dropped: env.log_dropped,
             events: core::mem::take(&mut env.events),
             redirect: env.redirect.take(),
             executed: self.vm.executed().saturating_add(env.nested_executed),
