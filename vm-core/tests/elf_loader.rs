@@ -21,7 +21,7 @@ fn object(name: &str) -> ElfObject {
     ElfObject::parse(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-const FIXTURES: [&str; 8] = [
+const FIXTURES: [&str; 9] = [
     "xdp_firewall.o",
     "tc_load_bytes.o",
     "tp_ringbuf.o",
@@ -30,6 +30,7 @@ const FIXTURES: [&str; 8] = [
     "kprobe_core.o",
     "core_limits.o",
     "tc_load_bytes_nodebug.o",
+    "loop_callback.o",
 ];
 
 #[test]
@@ -485,4 +486,29 @@ fn objects_without_debug_info_load_without_c_lines() {
     // The same instructions as the -g build: debug info does not change code.
     let with_g = object("tc_load_bytes.o").load_by_section("tc").unwrap();
     assert_eq!(prog.insns, with_g.insns);
+}
+
+#[test]
+fn callback_addresses_point_at_the_appended_function() {
+    let prog = object("loop_callback.o").load_by_name("xdp_loop").unwrap();
+    let names: Vec<(usize, &str)> = prog
+        .functions
+        .iter()
+        .map(|(i, n)| (*i, n.as_str()))
+        .collect();
+    assert_eq!(names, [(0, "xdp_loop"), (19, "add_index")]);
+    // r2 = add_index ll: BPF_PSEUDO_FUNC, imm relative to the next slot.
+    assert!(matches!(
+        prog.insns[7],
+        Insn::LdImm64 {
+            kind: LdImm64Kind::Func,
+            imm: 11,
+            ..
+        }
+    ));
+    assert_eq!(prog.insns[7].branch_target(7), Some(19));
+    assert!(matches!(
+        prog.insns[10],
+        Insn::Call(CallTarget::Helper(181))
+    ));
 }
