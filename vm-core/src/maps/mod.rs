@@ -12,7 +12,7 @@
 //!
 //! | file | map types |
 //! |---|---|
-//! | [`array`] | `BPF_MAP_TYPE_ARRAY`, `BPF_MAP_TYPE_PERCPU_ARRAY` |
+//! | [`array`](mod@array) | `BPF_MAP_TYPE_ARRAY`, `BPF_MAP_TYPE_PERCPU_ARRAY` |
 //! | [`hash`] | `BPF_MAP_TYPE_HASH`, `BPF_MAP_TYPE_PERCPU_HASH`, `BPF_MAP_TYPE_LRU_HASH` |
 //! | [`lpm_trie`] | `BPF_MAP_TYPE_LPM_TRIE` |
 //! | [`queue_stack`] | `BPF_MAP_TYPE_QUEUE`, `BPF_MAP_TYPE_STACK` |
