@@ -292,6 +292,27 @@ impl Vm {
 
     /// Runs at most `steps` instructions (or to a breakpoint when `breakpoints`
     /// is not empty), recording each into `trace`.
+    ///
+    /// A debugger walks the recorded steps in either direction: each step has
+    /// the registers before and after, and the old and new value of every
+    /// memory access (and of what a helper wrote).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vm_core::asm::assemble;
+    /// use vm_core::interp::{CompiledProgram, Memory, NoHelpers, Stop, Trace, Vm, VmConfig};
+    ///
+    /// let program = assemble("*(u64 *)(r10 - 8) = 7\nr0 = *(u64 *)(r10 - 8)\nr0 += 1\nexit").unwrap();
+    /// let mut vm = Vm::new(Arc::new(CompiledProgram::new(&program)), Memory::new(), VmConfig::default());
+    /// let mut trace = Trace::default();
+    /// assert_eq!(vm.run_traced(&mut NoHelpers, &mut trace, u64::MAX, &[]), Ok(Stop::Exited(8)));
+    /// // Step 2 (`r0 += 1`) changed r0 from 7 to 8; stepping back shows r0 = 7 again.
+    /// assert_eq!(trace.steps[2].changed_regs().collect::<Vec<_>>(), [(0, 7, 8)]);
+    /// // Before step 0 the stack slot held 0; after it, 7.
+    /// let slot = vm.stack_top() - 8;
+    /// assert_eq!(trace.value_before(0, slot, 8, 7), 0);
+    /// assert_eq!(trace.steps[0].mem[0].new, 7);
+    /// ```
     pub fn run_traced<E: Env>(
         &mut self,
         env: &mut E,

@@ -1,5 +1,5 @@
 //! The program's view of memory: a set of regions in a 64-bit virtual address
-//! space. Every load, store and atomic goes through [`Memory::check`], so a
+//! space. Every load, store and atomic goes through a checked region lookup, so a
 //! program can touch nothing but the bytes its regions hold.
 //!
 //! Regions are placed by [`Memory::add_region`] at increasing addresses below
