@@ -1,9 +1,9 @@
-//! The interpreter against the host kernel on random arithmetic: XDP programs
-//! of random ALU, byte-swap, sign-extending and atomic instructions over
-//! random constants (edge values included), which store every register into
-//! the packet; run with `BPF_PROG_TEST_RUN` where `bpf(2)` works (skipped,
-//! with the reason printed, elsewhere) and in the VM, the output packets and
-//! return values must be equal.
+//! The interpreter against the host kernel on random programs: XDP programs of
+//! random ALU, byte-swap, sign-extending load, atomic and forward conditional
+//! jump instructions over random constants (edge values included), which
+//! store every register and stack slot into the packet; run with
+//! `BPF_PROG_TEST_RUN` where `bpf(2)` works (skipped, with the reason printed,
+//! elsewhere) and in the VM, the output packets and return values must be equal.
 
 #[path = "support/kernel.rs"]
 mod kernel;
@@ -149,6 +149,22 @@ fn random_insn(rng: &mut Rng, out: &mut Vec<Insn>) {
                 dst: rng.pick(&WORK),
                 src: Reg::R10,
                 off: rng.pick(&[-8, -16]) + within,
+            });
+        }
+        3 => {
+            // A short forward conditional jump (the verifier walks both sides).
+            use JmpCond::*;
+            let src = if rng.below(2) == 0 {
+                Operand::Imm(rng.imm())
+            } else {
+                Operand::Reg(rng.pick(&WORK))
+            };
+            out.push(Insn::Jump {
+                width: rng.pick(&[Width::W32, Width::W64]),
+                cond: rng.pick(&[Eq, Gt, Ge, Set, Ne, Sgt, Sge, Lt, Le, Slt, Sle]),
+                dst: rng.pick(&WORK),
+                src,
+                off: 1 + rng.below(3) as i16,
             });
         }
         _ => out.push(alu_insn(rng)),
