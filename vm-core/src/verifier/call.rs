@@ -94,6 +94,19 @@ impl Verifier<'_> {
 
     fn check_helper_call(&mut self, id: i32) -> Result<Flow, Reject> {
         let Some(proto) = self.opts.helpers.by_id(id as u32).copied() else {
+            // A kernel helper this VM does not provide is named as the kernel
+            // names helpers a program type lacks.
+            if let Some(name) = usize::try_from(id)
+                .ok()
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| crate::asm::helper_names::HELPER_NAMES.get(i))
+                .filter(|n| !n.is_empty())
+            {
+                return Err(self.reject(
+                    ErrorKind::HelperCall,
+                    format!("program of this type cannot use helper bpf_{}#{}", name, id),
+                ));
+            }
             return Err(self.reject(
                 ErrorKind::HelperCall,
                 format!("invalid func unknown#{}", id),
@@ -254,7 +267,7 @@ impl Verifier<'_> {
                         return Err(self.reject(
                             ErrorKind::HelperCall,
                             format!(
-                                "R{} must have zero offset when passed to release func",
+                                "R{} must have zero offset when passed to release func or trusted arg to kfunc",
                                 regno
                             ),
                         ));
@@ -264,6 +277,12 @@ impl Verifier<'_> {
             }
         }
         if let Some(m) = map.and_then(|m| self.prog.map(m as usize)) {
+            if proto.id == 12 && m.map_type != MapType::ProgArray {
+                return Err(self.reject(
+                    ErrorKind::HelperCall,
+                    "expected prog array map for tail call".into(),
+                ));
+            }
             if !map_func_compatible(m.map_type, proto.id) {
                 return Err(self.reject(
                     ErrorKind::HelperCall,
@@ -376,8 +395,8 @@ impl Verifier<'_> {
                 r.maybe_null = true;
                 r.ringbuf = true;
                 r.mem_size = alloc_size.min(u32::MAX as u64) as u32;
+                r.id = self.new_id();
                 let id = self.new_id();
-                r.id = id;
                 r.ref_obj_id = id;
                 st.refs.push(id);
                 self.ref_insns.push((id, self.insn_idx));
@@ -413,7 +432,7 @@ impl Verifier<'_> {
         if depth >= MAX_CALL_FRAMES {
             return Err(self.reject(
                 ErrorKind::Call,
-                format!("the call stack of {} frames is too deep !", depth + 1),
+                format!("the call stack of {} frames is too deep", depth + 1),
             ));
         }
         let caller_sub = self.cfg.subprog_of(self.cur.cur().subprog_start);

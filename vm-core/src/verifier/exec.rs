@@ -245,6 +245,12 @@ impl<'a> Verifier<'a> {
                     }
                 } else if states_equal(&s.state, &self.cur, live, true, self.opts.privileged) {
                     looping = true;
+                } else if self.jmps_processed - self.prev_jmps < 20
+                    && self.stats.processed_insns - self.prev_insns < 100
+                {
+                    // Inside a loop: different iterations rarely help pruning, so
+                    // save a state only now and then (as the kernel does).
+                    add_new = false;
                 }
                 keep.push(si);
                 continue;

@@ -101,3 +101,12 @@ pub fn to_program(c: &CorpusProgram) -> Program {
     prog.maps = c.maps.iter().map(|m| map_def(m)).collect();
     prog
 }
+
+/// True when `ours` is the kernel's line `kernel`. A few kernel messages lack
+/// their newline, so the summary line is glued to them in the log.
+pub fn same_message(kernel: &str, ours: &str) -> bool {
+    kernel == ours
+        || kernel
+            .strip_prefix(ours)
+            .is_some_and(|rest| rest.starts_with("processed "))
+}
