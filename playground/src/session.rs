@@ -5,6 +5,9 @@
 
 use std::rc::Rc;
 
+pub mod concrete;
+pub mod walk;
+
 use vm_core::asm::{assemble, AsmError, Syntax};
 use vm_core::disasm::format_insn;
 use vm_core::isa::encode;
@@ -153,6 +156,9 @@ pub struct Analysis {
     pub run: RunEnd,
     /// The maps after the run.
     pub maps: Vec<MapView>,
+    /// The run recorded step by step (accepted programs only), for
+    /// "abstract beside concrete".
+    pub concrete: Option<concrete::RunTrace>,
 }
 
 /// What the panels show after Run.
@@ -215,6 +221,11 @@ pub fn analyse(source: &str, packet: &[u8]) -> Report {
     } else {
         (RunEnd::NotLoaded, Vec::new())
     };
+    let concrete = if verdict.accepted {
+        concrete::record(&program, packet)
+    } else {
+        None
+    };
     Report::Analysed(Rc::new(Analysis {
         program,
         listing,
@@ -222,6 +233,7 @@ pub fn analyse(source: &str, packet: &[u8]) -> Report {
         verdict,
         run,
         maps,
+        concrete,
     }))
 }
 
@@ -240,7 +252,7 @@ fn listing(program: &Program) -> Vec<ListingRow> {
         .collect()
 }
 
-fn input_for(program: &Program, packet: &[u8]) -> Input {
+pub(crate) fn input_for(program: &Program, packet: &[u8]) -> Input {
     match program.prog_type {
         ProgramType::Kprobe => Input::kprobe(KprobeEvent::with_args("do_sys_openat2", 0, &[])),
         ProgramType::Tracepoint => Input::tracepoint(TracepointEvent::sys_enter(0, [0; 6])),

@@ -43,6 +43,8 @@ pub enum StepMove {
     ToError,
     /// The first step at this instruction (after the current one, wrapping).
     ToInsn(usize),
+    /// Trace step number `n` (a loop iteration, a register's origin).
+    To(usize),
 }
 
 /// Everything the panels show.
@@ -135,6 +137,7 @@ impl Workspace {
             StepMove::Forward => (self.step + 1).min(last),
             StepMove::Last => last,
             StepMove::ToError => self.error_step().unwrap_or(self.step),
+            StepMove::To(i) => i.min(last),
             StepMove::ToInsn(insn) => {
                 let trace = match self.analysed() {
                     Some(a) => &a.verifier.trace,

@@ -208,7 +208,8 @@ fn test(cx: &Context) -> ExitCode {
         let env = tc.env(&cx.target_dir);
         steps.run(browser_steps[0], || wasm_test(cx, &env, "vm-core", "wasm"));
         steps.run(browser_steps[1], || {
-            wasm_test(cx, &env, "playground", "app")
+            wasm_test(cx, &env, "playground", "app")?;
+            wasm_test(cx, &env, "playground", "verifier")
         });
     }
     let env = tc.env(&cx.target_dir);

@@ -1,0 +1,315 @@
+//! The verifier panel in headless Chromium, used as a learner would: run a
+//! program, step, click, type a guess, and read what the page says.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{
+    Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Reads the packet bounds, makes r4 = data + 14, checks it against
+/// data_end and reads byte 12 on the proven side. On the sample packet the
+/// run falls through (the packet is long enough).
+const BRANCHY: &str = ".type xdp
+r2 = *(u32 *)(r1 + 0)
+r3 = *(u32 *)(r1 + 4)
+r4 = r2
+r4 += 14
+if r4 > r3 goto out
+r0 = *(u8 *)(r2 + 12)
+out:
+r0 = 2
+exit
+";
+
+/// A loop the verifier walks through once per iteration.
+const LOOP: &str = ".type xdp
+r1 = 0
+loop:
+r1 += 1
+if r1 < 4 goto loop
+r0 = 2
+exit
+";
+
+/// Reads r3, which nothing wrote.
+const REJECTED: &str = ".type xdp\nr0 = 1\nr0 += r3\nexit\n";
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+fn find<T: JsCast>(root: &Element, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector} on the page"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    find::<Element>(root, selector)
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn exists(root: &Element, selector: &str) -> bool {
+    root.query_selector(selector).unwrap().is_some()
+}
+
+async fn click(root: &Element, selector: &str) {
+    find::<HtmlElement>(root, selector).click();
+    settle().await;
+}
+
+/// Mounts a fresh app, types `source` and runs it.
+async fn run(source: &str) -> Element {
+    LocalStorage::clear();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    playground::mount(root.clone());
+    settle().await;
+    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
+    editor.set_value(source);
+    editor
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    click(&root, "#run-button").await;
+    root
+}
+
+/// "step 3 / 9" -> (3, 9).
+fn position(root: &Element) -> (usize, usize) {
+    let text = text_of(root, "#step-count");
+    let rest = text.strip_prefix("step ").expect("step count text");
+    let (a, b) = rest.split_once(" / ").expect("a / b");
+    (a.parse().unwrap(), b.parse().unwrap())
+}
+
+async fn press(root: &Element, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find::<HtmlElement>(root, "#verifier")
+        .dispatch_event(&event)
+        .unwrap();
+    settle().await;
+}
+
+/// Steps forward until the current instruction reads `text`.
+async fn step_to(root: &Element, text: &str) {
+    click(root, "#step-first").await;
+    for _ in 0..40 {
+        if text_of(root, ".step-insn").starts_with(text) {
+            return;
+        }
+        click(root, "#step-forward").await;
+    }
+    panic!("never reached {text:?}");
+}
+
+#[wasm_bindgen_test]
+async fn verdict_stats_and_the_buttons_and_keys_move_the_stepper() {
+    let root = run(BRANCHY).await;
+    assert!(text_of(&root, "#verdict-line").contains("accepted"));
+    let stats = text_of(&root, "#verifier-stats");
+    assert!(stats.contains("processed insns"), "{stats:?}");
+    assert!(stats.contains("paths"), "{stats:?}");
+    let (at, n) = position(&root);
+    assert_eq!(at, 1, "an accepted program opens on its first step");
+    assert!(n >= 8, "{n} steps");
+    press(&root, "j").await;
+    assert_eq!(position(&root).0, 2);
+    press(&root, "j").await;
+    press(&root, "k").await;
+    assert_eq!(position(&root).0, 2);
+    click(&root, "#step-last").await;
+    assert_eq!(position(&root).0, n);
+    assert!(find::<HtmlElement>(&root, "#step-forward").has_attribute("disabled"));
+    click(&root, "#step-first").await;
+    assert_eq!(position(&root).0, 1);
+    // Jump to an instruction by number.
+    let jump: HtmlInputElement = find(&root, "#jump-insn");
+    jump.set_value("5");
+    click(&root, "#jump-go").await;
+    assert_eq!(text_of(&root, ".step-insn"), "r0 = *(u8 *)(r2 + 12)");
+    // The editor marks the line of the current instruction (line 7).
+    assert_eq!(text_of(&root, ".gutter-current"), "7");
+    jump.set_value("99");
+    click(&root, "#jump-go").await;
+    assert!(text_of(&root, ".stepper-block").contains("give an instruction 0 to 7"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn next_and_previous_iteration_visit_the_same_instruction_again() {
+    let root = run(LOOP).await;
+    step_to(&root, "r1 += 1").await;
+    assert_eq!(text_of(&root, "#iteration"), "visit 1 of 4");
+    assert!(find::<HtmlElement>(&root, "#iter-prev").has_attribute("disabled"));
+    let first = position(&root).0;
+    click(&root, "#iter-next").await;
+    assert_eq!(text_of(&root, ".step-insn"), "r1 += 1");
+    assert_eq!(text_of(&root, "#iteration"), "visit 2 of 4");
+    assert!(position(&root).0 > first + 1);
+    press(&root, "n").await;
+    assert_eq!(text_of(&root, "#iteration"), "visit 3 of 4");
+    press(&root, "p").await;
+    click(&root, "#iter-prev").await;
+    assert_eq!(position(&root).0, first);
+    // The register written shows old -> new.
+    let regs = text_of(&root, "#regs");
+    assert!(regs.contains("R1") && regs.contains("0 -> 1"), "{regs:?}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_written_register_and_stack_slot_show_old_and_new() {
+    let root = run(".type xdp\nr1 = 7\n*(u64 *)(r10 - 8) = r1\nr0 = 2\nexit\n").await;
+    step_to(&root, "*(u64 *)(r10").await;
+    let slots = text_of(&root, "#stack-slots");
+    assert!(slots.contains("fp-8"), "{slots:?}");
+    assert!(slots.contains("—"), "the slot was empty before: {slots:?}");
+    assert!(slots.contains("written"), "{slots:?}");
+    let regs = text_of(&root, "#regs");
+    assert!(regs.contains("read"), "r1 and r10 are read: {regs:?}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_path_tree_lists_both_sides_of_a_branch_and_jumps() {
+    let root = run(BRANCHY).await;
+    let tree = text_of(&root, "#path-tree");
+    assert!(tree.contains("path 0 from insn 0"), "{tree:?}");
+    assert!(tree.contains("reached exit"), "{tree:?}");
+    let second = root
+        .query_selector_all("#path-tree .link-button")
+        .unwrap()
+        .item(1)
+        .expect("a second path")
+        .dyn_into::<HtmlElement>()
+        .unwrap();
+    second.click();
+    settle().await;
+    assert_eq!(text_of(&root, ".step-insn"), "r0 = 2", "the pushed side starts at out:");
+    assert!(text_of(&root, ".step-meta").contains("path 1"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_error_is_explained_with_a_hint_and_the_log_can_be_copied() {
+    let root = run(REJECTED).await;
+    let error = text_of(&root, "#verifier-error");
+    assert!(error.contains("R3 !read_ok"), "{error:?}");
+    assert!(
+        text_of(&root, "#error-explanation").contains("read before any instruction wrote"),
+        "{error:?}"
+    );
+    assert!(text_of(&root, "#error-hint").contains("Assign the register before using it"));
+    let log = text_of(&root, "#verifier-log");
+    assert!(log.contains("R3 !read_ok"), "{log:?}");
+    assert!(log.contains("processed"), "{log:?}");
+    click(&root, "#copy-log").await;
+    yew::platform::time::sleep(Duration::from_millis(200)).await;
+    let status = text_of(&root, "#copy-status");
+    assert!(
+        status == "Copied" || status.contains("select the text"),
+        "{status:?}"
+    );
+    // Jump to the error from the first step.
+    click(&root, "#step-first").await;
+    click(&root, "#step-error").await;
+    assert_eq!(text_of(&root, ".step-insn"), "r0 += r3");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_register_traces_where_its_value_came_from() {
+    let root = run(BRANCHY).await;
+    step_to(&root, "if r4 > r3 goto").await;
+    let r4 = root
+        .query_selector_all("#regs .reg-button")
+        .unwrap();
+    let button = (0..r4.length())
+        .filter_map(|i| r4.item(i))
+        .find(|b| b.text_content().as_deref() == Some("R4"))
+        .expect("an R4 button")
+        .dyn_into::<HtmlElement>()
+        .unwrap();
+    button.click();
+    settle().await;
+    let chain = text_of(&root, "#origin");
+    assert!(chain.contains("insn 3: r4 += 14"), "{chain:?}");
+    assert!(chain.contains("insn 2: r4 = r2"), "{chain:?}");
+    assert!(chain.contains("insn 0: r2 = *(u32 *)(r1 + 0)"), "{chain:?}");
+    // A link goes to the step that wrote it.
+    let link = find::<HtmlElement>(&root, "#origin .link-button");
+    link.click();
+    settle().await;
+    assert_eq!(text_of(&root, ".step-insn"), "r4 += 14");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn abstract_beside_concrete_says_the_run_lies_within_the_bounds() {
+    let root = run(BRANCHY).await;
+    step_to(&root, "r0 = *(u8 *)(r2 + 12)").await;
+    let table = text_of(&root, "#concrete-table");
+    assert!(table.contains("pkt(r=14)") || table.contains("pkt("), "{table:?}");
+    assert!(table.contains("points into packet"), "{table:?}");
+    assert!(text_of(&root, "#fit-summary").contains("Every concrete value lies within"));
+    // The pushed side is a path this packet did not take.
+    click(&root, "#step-last").await;
+    assert!(exists(&root, "#concrete-other-path"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn each_step_is_narrated_in_plain_english() {
+    let root = run(BRANCHY).await;
+    step_to(&root, "r4 += 14").await;
+    let said = text_of(&root, "#narration");
+    assert!(
+        said.contains("r4 is now a packet pointer 14 bytes past its start; nothing is proven about the packet yet"),
+        "{said:?}"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn predict_mode_hides_the_answer_until_the_learner_guesses() {
+    let root = run(".type xdp\nr0 = 40\nr0 += 2\nexit\n").await;
+    click(&root, "#predict-mode").await;
+    // The verdict is hidden behind a guess.
+    assert!(!exists(&root, "#verdict-line"));
+    click(&root, "#guess-rejected").await;
+    assert!(text_of(&root, "#verdict-guess").contains("wrong"));
+    assert!(text_of(&root, "#verdict-line").contains("accepted"));
+    // Guess r0 after `r0 += 2`: the after column stays hidden until then.
+    step_to(&root, "r0 += 2").await;
+    assert!(!text_of(&root, "#regs").contains("->"));
+    let input: HtmlInputElement = find(&root, "#predict-input");
+    input.set_value("42");
+    click(&root, "#predict-check").await;
+    assert_eq!(text_of(&root, "#predict-result"), "Right: R0=42");
+    assert!(text_of(&root, "#regs").contains("40 -> 42"));
+    // A wrong guess on the next step says so.
+    click(&root, "#step-first").await;
+    let input: HtmlInputElement = find(&root, "#predict-input");
+    input.set_value("41");
+    click(&root, "#predict-check").await;
+    assert_eq!(text_of(&root, "#predict-result"), "Not quite: R0=40");
+    root.remove();
+}
