@@ -203,7 +203,11 @@ async fn the_path_tree_lists_both_sides_of_a_branch_and_jumps() {
         .unwrap();
     second.click();
     settle().await;
-    assert_eq!(text_of(&root, ".step-insn"), "r0 = 2", "the pushed side starts at out:");
+    assert_eq!(
+        text_of(&root, ".step-insn"),
+        "r0 = 2",
+        "the pushed side starts at out:"
+    );
     assert!(text_of(&root, ".step-meta").contains("path 1"));
     root.remove();
 }
@@ -239,9 +243,7 @@ async fn the_error_is_explained_with_a_hint_and_the_log_can_be_copied() {
 async fn clicking_a_register_traces_where_its_value_came_from() {
     let root = run(BRANCHY).await;
     step_to(&root, "if r4 > r3 goto").await;
-    let r4 = root
-        .query_selector_all("#regs .reg-button")
-        .unwrap();
+    let r4 = root.query_selector_all("#regs .reg-button").unwrap();
     let button = (0..r4.length())
         .filter_map(|i| r4.item(i))
         .find(|b| b.text_content().as_deref() == Some("R4"))
@@ -267,7 +269,10 @@ async fn abstract_beside_concrete_says_the_run_lies_within_the_bounds() {
     let root = run(BRANCHY).await;
     step_to(&root, "r0 = *(u8 *)(r2 + 12)").await;
     let table = text_of(&root, "#concrete-table");
-    assert!(table.contains("pkt(r=14)") || table.contains("pkt("), "{table:?}");
+    assert!(
+        table.contains("pkt(r=14)") || table.contains("pkt("),
+        "{table:?}"
+    );
     assert!(table.contains("points into packet"), "{table:?}");
     assert!(text_of(&root, "#fit-summary").contains("Every concrete value lies within"));
     // The pushed side is a path this packet did not take.

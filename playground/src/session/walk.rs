@@ -195,9 +195,9 @@ pub fn describe(r: &RegState, program: &Program) -> String {
                 .map_or("?", |m| m.name.as_str());
             format!("a pointer to the map {name}")
         }
-        RegType::PtrToMapValue if r.maybe_null => format!(
-            "a map value pointer that may be NULL{var}: compare it with 0 before using it"
-        ),
+        RegType::PtrToMapValue if r.maybe_null => {
+            format!("a map value pointer that may be NULL{var}: compare it with 0 before using it")
+        }
         RegType::PtrToMapValue => format!(
             "a pointer into a {}-byte map value, {}{var}",
             r.mem_size,
@@ -208,7 +208,10 @@ pub fn describe(r: &RegState, program: &Program) -> String {
         RegType::PtrToPacketMeta => format!("a pointer to the packet metadata, {}", off(fixed)),
         RegType::PtrToPacket => {
             let proven = if r.range > 0 {
-                format!("the first {} bytes from it are proven inside the packet", r.range)
+                format!(
+                    "the first {} bytes from it are proven inside the packet",
+                    r.range
+                )
             } else {
                 "nothing is proven about the packet yet".to_string()
             };
@@ -444,9 +447,7 @@ mod tests {
 
     #[test]
     fn loop_iterations_are_the_visits_of_one_instruction() {
-        let a = analysed(
-            ".type xdp\nr1 = 0\nloop:\nr1 += 1\nif r1 < 4 goto loop\nr0 = 2\nexit\n",
-        );
+        let a = analysed(".type xdp\nr1 = 0\nloop:\nr1 += 1\nif r1 < 4 goto loop\nr0 = 2\nexit\n");
         let trace = &a.verifier.trace;
         let first = trace.iter().position(|s| s.insn == 1).unwrap();
         let its = iterations(trace, first);
@@ -460,13 +461,13 @@ mod tests {
         let run = a.concrete.as_ref().expect("accepted programs are recorded");
         let trace = &a.verifier.trace;
         let mut matched = 0;
-        for i in 0..trace.len() {
+        for (i, step) in trace.iter().enumerate() {
             let Some(k) = matching_run_step(&a, run, i) else {
                 continue;
             };
             matched += 1;
             let regs = &run.steps[k].regs_before;
-            for (n, r) in trace[i].before.regs.iter().enumerate() {
+            for (n, r) in step.before.regs.iter().enumerate() {
                 let f = fit(r, regs[n], regs[10], run);
                 assert!(!matches!(f, Fit::Outside(_)), "step {i} R{n}: {f:?}");
             }

@@ -43,40 +43,46 @@ pub fn ConcreteView(props: &ConcreteProps) -> Html {
                 let regs = &run.steps[k].regs_before;
                 let fp = regs[10];
                 let mut outside = 0;
-                let rows = step.before.regs.iter().enumerate().filter_map(|(n, r)| {
-                    let f = fit(r, regs[n], fp, run);
-                    if f == Fit::NotTracked {
-                        return None;
-                    }
-                    let abs = r.display(&a.program.maps, step.before.frameno).to_string();
-                    let v = regs[n];
-                    let concrete = if r.ty == vm_core::verifier::RegType::Scalar {
-                        if v as i64 >= 0 {
-                            format!("{v}")
+                let rows = step
+                    .before
+                    .regs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(n, r)| {
+                        let f = fit(r, regs[n], fp, run);
+                        if f == Fit::NotTracked {
+                            return None;
+                        }
+                        let abs = r.display(&a.program.maps, step.before.frameno).to_string();
+                        let v = regs[n];
+                        let concrete = if r.ty == vm_core::verifier::RegType::Scalar {
+                            if v as i64 >= 0 {
+                                format!("{v}")
+                            } else {
+                                format!("{} ({v:#x})", v as i64)
+                            }
                         } else {
-                            format!("{} ({v:#x})", v as i64)
-                        }
-                    } else {
-                        format!("{v:#x}")
-                    };
-                    let (class, verdict) = match &f {
-                        Fit::Within => ("fit-ok", "within bounds".to_string()),
-                        Fit::PointsInto(what) => ("fit-ok", format!("points into {what}")),
-                        Fit::Outside(why) => {
-                            outside += 1;
-                            ("fit-bad", format!("OUTSIDE: {why}"))
-                        }
-                        Fit::NotTracked => ("", String::new()),
-                    };
-                    Some(html! {
-                        <tr>
-                            <th scope="row">{ format!("R{n}") }</th>
-                            <td class="mono">{ abs }</td>
-                            <td class="mono">{ concrete }</td>
-                            <td class={class}>{ verdict }</td>
-                        </tr>
+                            format!("{v:#x}")
+                        };
+                        let (class, verdict) = match &f {
+                            Fit::Within => ("fit-ok", "within bounds".to_string()),
+                            Fit::PointsInto(what) => ("fit-ok", format!("points into {what}")),
+                            Fit::Outside(why) => {
+                                outside += 1;
+                                ("fit-bad", format!("OUTSIDE: {why}"))
+                            }
+                            Fit::NotTracked => ("", String::new()),
+                        };
+                        Some(html! {
+                            <tr>
+                                <th scope="row">{ format!("R{n}") }</th>
+                                <td class="mono">{ abs }</td>
+                                <td class="mono">{ concrete }</td>
+                                <td class={class}>{ verdict }</td>
+                            </tr>
+                        })
                     })
-                }).collect::<Vec<_>>();
+                    .collect::<Vec<_>>();
                 let summary = if outside == 0 {
                     html! { <p class="fit-summary fit-ok" id="fit-summary">{ "Every concrete value lies within the verifier's abstract state, as it always must: the verifier's bounds hold for every input, this packet included." }</p> }
                 } else {

@@ -54,7 +54,9 @@ pub fn KernelLog(props: &AnalysisProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let clipboard = web_sys::window().map(|w| w.navigator().clipboard());
             let Some(clipboard) = clipboard else {
-                status.set(Some("This browser gives no clipboard: select the text instead"));
+                status.set(Some(
+                    "This browser gives no clipboard: select the text instead",
+                ));
                 return;
             };
             let promise = clipboard.write_text(&log);

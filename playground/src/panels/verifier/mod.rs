@@ -115,9 +115,7 @@ pub fn VerifierPanel(props: &VerifierProps) -> Html {
     };
     let on_trace = {
         let traced = traced.clone();
-        Callback::from(move |r: u8| {
-            traced.set(if *traced == Some(r) { None } else { Some(r) })
-        })
+        Callback::from(move |r: u8| traced.set(if *traced == Some(r) { None } else { Some(r) }))
     };
     let toggle_predict = {
         let predicting = predicting.clone();

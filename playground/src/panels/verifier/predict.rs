@@ -95,7 +95,11 @@ pub fn Predict(props: &PredictProps) -> Html {
             <p class="narration" id="narration">{ narrate(a, props.step) }</p>
         };
     };
-    let target = after.regs.get(reg as usize).cloned().unwrap_or(RegState::NOT_INIT);
+    let target = after
+        .regs
+        .get(reg as usize)
+        .cloned()
+        .unwrap_or(RegState::NOT_INIT);
     let text = target.display(&a.program.maps, after.frameno).to_string();
     let onsubmit = {
         let input = input.clone();

@@ -36,7 +36,13 @@ impl PartialEq for StateViewProps {
 
 /// `old -> new` when a value changed, else the value.
 fn change(before: &str, after: &str, show_after: bool) -> Html {
-    let shown = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
+    let shown = |s: &str| {
+        if s.is_empty() {
+            "—".to_string()
+        } else {
+            s.to_string()
+        }
+    };
     if !show_after {
         return html! { <span class="mono">{ shown(before) }</span> };
     }

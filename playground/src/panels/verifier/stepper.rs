@@ -62,10 +62,11 @@ pub fn Stepper(props: &StepperProps) -> Html {
                     jump_error.set(None);
                     on_step.emit(StepMove::ToInsn(i));
                 }
-                Ok(i) if i < insns => {
-                    jump_error.set(Some(format!("insn {i} was never reached")))
-                }
-                _ => jump_error.set(Some(format!("give an instruction 0 to {}", insns.saturating_sub(1)))),
+                Ok(i) if i < insns => jump_error.set(Some(format!("insn {i} was never reached"))),
+                _ => jump_error.set(Some(format!(
+                    "give an instruction 0 to {}",
+                    insns.saturating_sub(1)
+                ))),
             }
         })
     };
