@@ -75,7 +75,7 @@ pub fn Stepper(props: &StepperProps) -> Html {
         <div class="stepper-block">
             <div class="stepper" role="toolbar" aria-label="Step through the verifier">
                 <button class="button" id="step-first" title="First step (g)" aria-label="First step"
-                    disabled={step == 0} onclick={go(StepMove::First)}>{ "⏮" }</button>
+                    disabled={step == 0} onclick={go(StepMove::First)}>{ "|◀" }</button>
                 <button class="button" id="step-back" title="Back (k)" aria-label="Back one step"
                     disabled={step == 0} onclick={go(StepMove::Back)}>{ "◀" }</button>
                 <span class="step-count" id="step-count" aria-live="polite">
@@ -84,7 +84,7 @@ pub fn Stepper(props: &StepperProps) -> Html {
                 <button class="button" id="step-forward" title="Forward (j)" aria-label="Forward one step"
                     disabled={step + 1 >= n} onclick={go(StepMove::Forward)}>{ "▶" }</button>
                 <button class="button" id="step-last" title="Last step (G)" aria-label="Last step"
-                    disabled={step + 1 >= n} onclick={go(StepMove::Last)}>{ "⏭" }</button>
+                    disabled={step + 1 >= n} onclick={go(StepMove::Last)}>{ "▶|" }</button>
                 if a.verifier.error.is_some() {
                     <button class="button" id="step-error" title="Jump to the error (e)"
                         onclick={go(StepMove::ToError)}>{ "⚠ error" }</button>
