@@ -469,6 +469,8 @@ impl Verifier<'_> {
             self.log_str(&s);
         }
         self.event = StepEvent::Call;
+        // The callee's whole frame is printed before its first instruction.
+        self.scratch_all();
         Ok(Flow::Goto(target))
     }
 
@@ -587,6 +589,9 @@ impl Verifier<'_> {
             }
             let caller = self.cur.cur_mut();
             caller.regs[0] = r0;
+            // As the kernel does, the caller's state is printed as `from <exit> to <next>:`.
+            self.do_print_state = true;
+            self.clear_scratch();
             if self.opts.log {
                 let s = format!("to caller at {}:\n", callee.callsite + 1);
                 self.log_str(&s);

@@ -67,7 +67,7 @@ pub(crate) struct Verifier<'a> {
     scratched_regs: u16,
     scratched_stack: u64,
     insn_line_end: Option<usize>,
-    do_print_state: bool,
+    pub do_print_state: bool,
     trace: Vec<TraceStep>,
     trace_truncated: bool,
     step_log_start: usize,
@@ -208,7 +208,12 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    fn scratch_all(&mut self) {
+    pub fn clear_scratch(&mut self) {
+        self.scratched_regs = 0;
+        self.scratched_stack = 0;
+    }
+
+    pub fn scratch_all(&mut self) {
         self.scratched_regs = 0x7ff;
         self.scratched_stack = u64::MAX;
     }
