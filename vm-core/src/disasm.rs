@@ -28,6 +28,15 @@ use crate::isa::{
 };
 use crate::program::{Program, ProgramType};
 
+/// Appends `bytes` as `"0a0b..."`, the form `init=` and `.entry` read.
+fn push_quoted_hex(out: &mut String, bytes: &[u8]) {
+    out.push('"');
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out.push('"');
+}
+
 /// The whole program as source: directives, labels and one instruction per line.
 pub fn disassemble(p: &Program, syntax: Syntax) -> String {
     let labels = Labels::all(p);
@@ -49,13 +58,23 @@ pub fn disassemble(p: &Program, syntax: Syntax) -> String {
             let _ = write!(out, ", flags={:#x}", m.flags);
         }
         if let Some(init) = &m.initial_value {
-            out.push_str(", init=\"");
-            for b in init {
-                let _ = write!(out, "{b:02x}");
-            }
-            out.push('"');
+            out.push_str(", init=");
+            push_quoted_hex(&mut out, init);
         }
         out.push('\n');
+    }
+    // Initial entries after every `.map`, as `.entry` needs its map declared.
+    for m in &p.maps {
+        for (key, value) in &m.initial_entries {
+            let _ = write!(out, ".entry {}", m.name);
+            if !key.is_empty() {
+                out.push_str(", key=");
+                push_quoted_hex(&mut out, key);
+            }
+            out.push_str(", value=");
+            push_quoted_hex(&mut out, value);
+            out.push('\n');
+        }
     }
     for (pc, insn) in p.insns.iter().enumerate() {
         if let Some(name) = labels.names.get(&pc) {

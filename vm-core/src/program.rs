@@ -159,6 +159,11 @@ pub struct MapDef {
     pub flags: u32,
     /// Initial contents of a single-entry array (ELF `.data`/`.rodata`/`.bss`).
     pub initial_value: Option<Vec<u8>>,
+    /// Elements user space puts in the map before the program runs (the
+    /// assembler's `.entry` directive, `bpfplay run --map-entry`), as
+    /// `(key, value)` with the key and value sizes above, applied in order
+    /// with `BPF_ANY` when the maps are created.
+    pub initial_entries: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 /// Where each instruction came from in the source text.

@@ -214,7 +214,8 @@ fn valid(insns: &[Insn]) -> bool {
     decode(&encode(insns)).is_ok_and(|d| d == insns)
 }
 
-type MapFields = (MapType, u32, u32, u32, u32, Option<Vec<u8>>);
+type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+type MapFields = (MapType, u32, u32, u32, u32, Option<Vec<u8>>, Entries);
 
 fn map() -> impl Strategy<Value = MapFields> {
     (
@@ -224,14 +225,30 @@ fn map() -> impl Strategy<Value = MapFields> {
         1u32..1024,
         prop_oneof![Just(0u32), any::<u32>()],
         prop::option::of(prop::collection::vec(any::<u8>(), 0..32)),
+        prop::collection::vec(
+            (
+                prop::collection::vec(any::<u8>(), 64),
+                prop::collection::vec(any::<u8>(), 256),
+            ),
+            0..3,
+        ),
     )
-        .prop_map(|(t, k, v, m, f, init)| {
+        .prop_map(|(t, k, v, m, f, init, entries)| {
             // An initial value is at most one value long.
             let init = init.map(|mut b| {
                 b.truncate(v as usize);
                 b
             });
-            (MapType::ALL[t], k, v, m, f, init)
+            // Initial entries have exactly the key and value sizes.
+            let entries = entries
+                .into_iter()
+                .map(|(mut key, mut value)| {
+                    key.truncate(k as usize);
+                    value.truncate(v as usize);
+                    (key, value)
+                })
+                .collect();
+            (MapType::ALL[t], k, v, m, f, init, entries)
         })
 }
 
@@ -251,7 +268,15 @@ fn program() -> impl Strategy<Value = Program> {
                     .map(
                         |(
                             i,
-                            (map_type, key_size, value_size, max_entries, flags, initial_value),
+                            (
+                                map_type,
+                                key_size,
+                                value_size,
+                                max_entries,
+                                flags,
+                                initial_value,
+                                initial_entries,
+                            ),
                         )| MapDef {
                             name: format!("map_{i}"),
                             map_type,
@@ -260,6 +285,7 @@ fn program() -> impl Strategy<Value = Program> {
                             max_entries,
                             flags,
                             initial_value,
+                            initial_entries,
                         },
                     )
                     .collect(),

@@ -60,6 +60,7 @@ fn def(map_type: MapType) -> MapDef {
         max_entries,
         flags: 0,
         initial_value: None,
+        initial_entries: Vec::new(),
     }
 }
 

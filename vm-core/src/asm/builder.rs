@@ -176,6 +176,7 @@ impl Builder {
         let (name, span) = c.ident("a directive")?;
         match name {
             ".map" => self.map_directive(c, span, line),
+            ".entry" => self.entry_directive(c, span),
             ".type" => {
                 let (t, tspan) = c.ident("a program type name")?;
                 let pt = ProgramType::from_name(t).ok_or_else(|| {
@@ -192,7 +193,7 @@ impl Builder {
                 c.expect_end()
             }
             _ => Err(span.error(format!(
-                "expected a directive (.map or .type), found '{name}'"
+                "expected a directive (.map, .entry or .type), found '{name}'"
             ))),
         }
     }
@@ -276,8 +277,57 @@ impl Builder {
             max_entries,
             flags: flags.unwrap_or(0),
             initial_value: init.map(|(bytes, _)| bytes),
+            initial_entries: Vec::new(),
         });
         self.map_lines.push(line);
+        Ok(())
+    }
+
+    /// `.entry NAME, key=BYTES, value=BYTES`: an element user space puts in a
+    /// declared map before the program runs. See [`bytes_operand`] for BYTES.
+    fn entry_directive(&mut self, c: &mut Cursor<'_>, span: Span) -> Result<(), AsmError> {
+        let (name, nspan) = c.ident("a map name")?;
+        let Some(map_idx) = self.maps.iter().position(|m| m.name == name) else {
+            return Err(nspan.error(format!(
+                "undefined map '{name}': declare it with .map before its .entry lines"
+            )));
+        };
+        let (mut key, mut value): (Option<(Vec<u8>, Span)>, Option<(Vec<u8>, Span)>) = (None, None);
+        while !c.at_end() {
+            c.eat(",");
+            let (field, fspan) = c.ident("key= or value=")?;
+            c.expect("=")?;
+            let slot = match field {
+                "key" => &mut key,
+                "value" => &mut value,
+                _ => return Err(fspan.error(format!("expected key= or value=, found '{field}'"))),
+            };
+            if slot.is_some() {
+                return Err(fspan.error(format!("{field} is given twice")));
+            }
+            *slot = Some(bytes_operand(c)?);
+        }
+        let Some(map) = self.maps.get_mut(map_idx) else {
+            return Ok(());
+        };
+        let (key, kspan) = key.unwrap_or((Vec::new(), nspan));
+        let (value, vspan) = value.ok_or_else(|| {
+            span.to(c.prev_span())
+                .error("expected value=... in the .entry directive")
+        })?;
+        let sizes = [
+            ("key", &key, map.key_size, kspan),
+            ("value", &value, map.value_size, vspan),
+        ];
+        for (what, bytes, size, at) in sizes {
+            if u32::try_from(bytes.len()).ok() != Some(size) {
+                return Err(at.error(format!(
+                    "{what} has {} bytes but map '{name}' has {size}-byte {what}s",
+                    bytes.len()
+                )));
+            }
+        }
+        map.initial_entries.push((key, value));
         Ok(())
     }
 
@@ -438,6 +488,133 @@ impl Builder {
                 (idx, name)
             })
             .collect()
+    }
+}
+
+/// The bytes of a `.entry` key or value: parts joined by `+`, each one of
+/// - `"0a000001"`: hex bytes in memory order;
+/// - `u8:N`, `u16:N`, `u32:N`, `u64:N`: an integer, little-endian (host order
+///   on the machines BPF runs on); `be16:N`, `be32:N`, `be64:N`: big-endian
+///   (network order); N may be negative;
+/// - `ip:10.0.0.1`: an IPv4 address, network order;
+/// - `lpm:24:PART`: a `struct bpf_lpm_trie_key`, the prefix length as a u32
+///   then the data (`lpm:24:ip:10.1.2.0`, or `lpm:24:10.1.2.0` for short).
+///
+/// Returns the bytes and the span of the whole operand.
+fn bytes_operand(c: &mut Cursor<'_>) -> Result<(Vec<u8>, Span), AsmError> {
+    let start = c.span();
+    let mut out = Vec::new();
+    loop {
+        bytes_part(c, &mut out)?;
+        if !c.eat("+") {
+            break;
+        }
+    }
+    Ok((out, start.to(c.prev_span())))
+}
+
+/// One part of [`bytes_operand`], appended to `out`.
+fn bytes_part(c: &mut Cursor<'_>, out: &mut Vec<u8>) -> Result<(), AsmError> {
+    const WHAT: &str =
+        "bytes (\"HEX\", u8/u16/u32/u64:N, be16/be32/be64:N, ip:A.B.C.D or lpm:LEN:ADDR)";
+    let at = c.span();
+    match c.peek() {
+        Some(Tok::Str(hex)) => {
+            c.bump();
+            let bytes = parse_hex(hex).ok_or_else(|| {
+                at.error(format!(
+                    "expected an even number of hex digits, found \"{hex}\""
+                ))
+            })?;
+            out.extend_from_slice(&bytes);
+            Ok(())
+        }
+        Some(Tok::Num(_)) => ipv4(c, out),
+        Some(Tok::Ident(kind)) => {
+            let width = match kind {
+                "u8" => Some((1, false)),
+                "u16" => Some((2, false)),
+                "u32" => Some((4, false)),
+                "u64" => Some((8, false)),
+                "be16" => Some((2, true)),
+                "be32" => Some((4, true)),
+                "be64" => Some((8, true)),
+                "ip" | "lpm" => None,
+                _ => return Err(c.expected(WHAT)),
+            };
+            c.bump();
+            c.expect(":")?;
+            match (kind, width) {
+                ("ip", _) => ipv4(c, out),
+                ("lpm", _) => {
+                    let (len, lspan) = c.int("a prefix length")?;
+                    c.expect(":")?;
+                    let prefix_len = u32::try_from(len).map_err(|_| {
+                        lspan.error(format!("expected a prefix length, found {len}"))
+                    })?;
+                    out.extend_from_slice(&prefix_len.to_le_bytes());
+                    let data_start = out.len();
+                    let dspan = c.span();
+                    bytes_part(c, out)?;
+                    let bits = (out.len() - data_start).saturating_mul(8);
+                    if usize::try_from(prefix_len).map_or(true, |l| l > bits) {
+                        return Err(dspan.to(c.prev_span()).error(format!(
+                            "prefix length {prefix_len} is longer than the {bits} bits of data"
+                        )));
+                    }
+                    Ok(())
+                }
+                (_, Some((bytes, big_endian))) => {
+                    let (v, vspan) = c.int("an integer")?;
+                    let bits = 8 * bytes;
+                    let fits = v >= -(1i128 << (bits - 1)) && v < (1i128 << bits);
+                    if !fits {
+                        return Err(
+                            vspan.error(format!("{v} does not fit in {kind} ({bits} bits)"))
+                        );
+                    }
+                    // Two's complement of a negative value, in `bytes` bytes.
+                    let le = (v as u64).to_le_bytes();
+                    let le = le.get(..bytes).unwrap_or(&le);
+                    if big_endian {
+                        out.extend(le.iter().rev());
+                    } else {
+                        out.extend_from_slice(le);
+                    }
+                    Ok(())
+                }
+                _ => Err(at.error(format!("expected {WHAT}"))),
+            }
+        }
+        _ => Err(c.expected(WHAT)),
+    }
+}
+
+/// `A.B.C.D` (the lexer reads `A` as a number and `.B.C.D` as a name) as
+/// four bytes in network order.
+fn ipv4(c: &mut Cursor<'_>, out: &mut Vec<u8>) -> Result<(), AsmError> {
+    let at = c.span();
+    let (Some(Tok::Num(a)), Some(Tok::Ident(rest))) = (c.peek(), c.peek_at(1)) else {
+        return Err(c.expected("an IPv4 address (A.B.C.D)"));
+    };
+    c.bump();
+    c.bump();
+    let whole = at.to(c.prev_span());
+    let adjacent = at.col.saturating_add(at.len) == c.prev_span().col;
+    let octets: Option<Vec<u8>> = core::iter::once(u8::try_from(a).ok())
+        .chain(
+            rest.strip_prefix('.')
+                .unwrap_or("-")
+                .split('.')
+                .map(|o| o.parse::<u8>().ok().filter(|_| o.len() <= 3)),
+        )
+        .collect();
+    match octets {
+        Some(o) if adjacent && o.len() == 4 => {
+            out.extend_from_slice(&o);
+            Ok(())
+        }
+        _ => Err(whole.error("expected an IPv4 address (A.B.C.D, each 0 to 255)")),
     }
 }
 

@@ -1,3 +1,4 @@
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
@@ -376,6 +377,111 @@ fn maps_and_program_type() {
     assert_eq!(p.insns[0], lddw(R1, LdImm64Kind::MapFd, 0, 0));
     let e = err(".type nope", Syntax::PseudoC);
     assert!(e.message.contains("found 'nope'"), "{e}");
+}
+
+#[test]
+fn entry_directive_fills_declared_maps() {
+    let src = "\
+.map rules, lpm_trie, key=8, value=8, max_entries=4, flags=1
+.map backends, array, key=4, value=8, max_entries=2
+.map q, queue, key=0, value=2, max_entries=4
+.entry rules, key=lpm:24:10.1.2.0, value=u64:0
+.entry rules, key=\"100000000a010000\", value=\"0100000000000000\"
+.entry backends, key=u32:1, value=ip:10.0.1.11 + be16:9053 + u16:0
+.entry backends, key=u32:0, value=lpm:16:ip:192.168.0.0 ; prefix length as a u32, then data
+.entry q, value=u8:255 + u8:-1
+mov %r0, 0
+exit";
+    let p = assemble(src).unwrap();
+    assert_eq!(
+        p.maps[0].initial_entries,
+        [
+            (vec![24, 0, 0, 0, 10, 1, 2, 0], vec![0; 8]),
+            (vec![16, 0, 0, 0, 10, 1, 0, 0], vec![1, 0, 0, 0, 0, 0, 0, 0]),
+        ]
+    );
+    assert_eq!(
+        p.maps[1].initial_entries,
+        [
+            (vec![1, 0, 0, 0], vec![10, 0, 1, 11, 0x23, 0x5d, 0, 0]),
+            (vec![0, 0, 0, 0], vec![16, 0, 0, 0, 192, 168, 0, 0]),
+        ]
+    );
+    assert_eq!(p.maps[2].initial_entries, [(vec![], vec![0xff, 0xff])]);
+    // The pseudo-C syntax reads the same directive.
+    let pc = assemble_with(
+        ".map m, hash, key=4, value=4, max_entries=1\n.entry m, value=be32:1, key=u32:7\nr0 = 0\nexit",
+        Syntax::PseudoC,
+    )
+    .unwrap();
+    assert_eq!(
+        pc.maps[0].initial_entries,
+        [(vec![7, 0, 0, 0], vec![0, 0, 0, 1])]
+    );
+}
+
+#[test]
+fn entry_directive_errors_point_at_the_operand() {
+    let maps = ".map m, hash, key=4, value=8, max_entries=2\n";
+    let e = err(
+        &format!("{maps}.entry m, key=u16:1, value=u64:1"),
+        Syntax::PseudoC,
+    );
+    assert_eq!(
+        e.to_string(),
+        "2:15: key has 2 bytes but map 'm' has 4-byte keys"
+    );
+    let e = err(
+        &format!("{maps}.entry m, key=u32:1, value=u32:1 + \"00\""),
+        Syntax::PseudoC,
+    );
+    assert_eq!(
+        e.to_string(),
+        "2:28: value has 5 bytes but map 'm' has 8-byte values"
+    );
+    assert_eq!(e.len, 12);
+    let e = err(&format!("{maps}.entry m, key=u32:1"), Syntax::PseudoC);
+    assert!(e.message.contains("expected value="), "{e}");
+    let e = err(".entry m, key=u32:1, value=u64:1", Syntax::PseudoC);
+    assert_eq!(
+        e.to_string(),
+        "1:8: undefined map 'm': declare it with .map before its .entry lines"
+    );
+    let e = err(
+        &format!("{maps}.entry m, key=u8:256, value=u64:1"),
+        Syntax::PseudoC,
+    );
+    assert_eq!(e.to_string(), "2:18: 256 does not fit in u8 (8 bits)");
+    let e = err(
+        &format!("{maps}.entry m, key=ip:10.0.300.1, value=u64:1"),
+        Syntax::PseudoC,
+    );
+    assert!(e.message.contains("IPv4 address"), "{e}");
+    assert_eq!(e.column, 18);
+    let e = err(
+        &format!("{maps}.entry m, key=u32:1, value=lpm:33:10.0.0.0"),
+        Syntax::PseudoC,
+    );
+    assert!(
+        e.message
+            .contains("prefix length 33 is longer than the 32 bits"),
+        "{e}"
+    );
+    let e = err(
+        &format!("{maps}.entry m, key=u32:1, key=u32:2, value=u64:1"),
+        Syntax::PseudoC,
+    );
+    assert!(e.message.contains("key is given twice"), "{e}");
+    let e = err(
+        &format!("{maps}.entry m, key=i32:1, value=u64:1"),
+        Syntax::PseudoC,
+    );
+    assert!(e.message.starts_with("expected bytes"), "{e}");
+    let e = err(
+        &format!("{maps}.entry m, key=\"0a0\", value=u64:1"),
+        Syntax::PseudoC,
+    );
+    assert!(e.message.contains("hex digits"), "{e}");
 }
 
 #[test]

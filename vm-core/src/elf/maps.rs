@@ -105,6 +105,7 @@ pub(crate) fn collect(
                 max_entries: 1,
                 flags,
                 initial_value: Some(initial),
+                initial_entries: Vec::new(),
             });
         }
     }
@@ -178,6 +179,7 @@ fn legacy_maps(
             max_entries: field(3),
             flags: field(4),
             initial_value: None,
+            initial_entries: Vec::new(),
         });
     }
     Ok(())
@@ -242,6 +244,7 @@ fn btf_maps(
             max_entries: 0,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         };
         let mut type_id = None;
         for m in members {

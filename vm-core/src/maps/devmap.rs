@@ -122,6 +122,7 @@ mod tests {
             max_entries: 4,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         };
         let mut d = Devmap::new(&def).unwrap();
         d.update_user(&0u32.to_le_bytes(), &7u32.to_le_bytes(), BPF_ANY)

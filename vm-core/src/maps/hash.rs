@@ -307,6 +307,7 @@ mod tests {
             max_entries,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         }
     }
     fn k(i: u32) -> [u8; 4] {

@@ -246,6 +246,7 @@ mod tests {
             max_entries,
             flags: 1,
             initial_value: None,
+            initial_entries: Vec::new(),
         })
         .unwrap()
     }

@@ -29,8 +29,12 @@
 //! let def = MapDef {
 //!     name: "counts".into(), map_type: MapType::Hash, key_size: 4, value_size: 8,
 //!     max_entries: 2, flags: 0, initial_value: None,
+//!     initial_entries: vec![(1u32.to_le_bytes().to_vec(), 7u64.to_le_bytes().to_vec())],
 //! };
 //! let mut maps = Maps::new(&[def], MapsConfig::default()).unwrap();
+//! assert_eq!(maps.lookup(0, &1u32.to_le_bytes()).unwrap(), 7u64.to_le_bytes());
+//! maps.update(0, &1u32.to_le_bytes(), &8u64.to_le_bytes(), BPF_ANY).unwrap();
+//! assert_eq!(maps.lookup(0, &1u32.to_le_bytes()).unwrap(), 8u64.to_le_bytes());
 //! maps.update(0, &1u32.to_le_bytes(), &7u64.to_le_bytes(), BPF_ANY).unwrap();
 //! assert_eq!(maps.lookup(0, &1u32.to_le_bytes()).unwrap(), 7u64.to_le_bytes());
 //! assert_eq!(maps.update(0, &1u32.to_le_bytes(), &[0; 8], BPF_NOEXIST), Err(MapError::Exists));
@@ -298,6 +302,22 @@ pub fn create_map(def: &MapDef, config: MapsConfig) -> Result<Box<dyn Map>, MapE
     })
 }
 
+/// `value` as user space passes it for `def`: per-CPU maps (with more than
+/// one CPU) take one copy per CPU, each padded to 8 bytes.
+fn user_value(def: &MapDef, config: MapsConfig, value: &[u8]) -> Vec<u8> {
+    let per_cpu = matches!(def.map_type, MapType::PercpuArray | MapType::PercpuHash);
+    if !per_cpu || config.ncpus <= 1 {
+        return value.to_vec();
+    }
+    let stride = value.len().next_multiple_of(8);
+    let mut out = Vec::with_capacity(stride.saturating_mul(config.ncpus as usize));
+    for _ in 0..config.ncpus {
+        out.extend_from_slice(value);
+        out.resize(out.len() + (stride - value.len()), 0);
+    }
+    out
+}
+
 /// A map that could not be created.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MapCreateError {
@@ -305,17 +325,27 @@ pub struct MapCreateError {
     pub index: usize,
     /// Its name.
     pub name: String,
+    /// The initial entry (index in [`MapDef::initial_entries`]) that could not
+    /// be put in the map, when creating the map worked but filling it did not.
+    pub entry: Option<usize>,
     /// Why.
     pub error: MapError,
 }
 
 impl fmt::Display for MapCreateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "cannot create map {} ({}): {}",
-            self.index, self.name, self.error
-        )
+        match self.entry {
+            Some(entry) => write!(
+                f,
+                "cannot fill map {} ({}): initial entry {entry}: {}",
+                self.index, self.name, self.error
+            ),
+            None => write!(
+                f,
+                "cannot create map {} ({}): {}",
+                self.index, self.name, self.error
+            ),
+        }
     }
 }
 
@@ -337,17 +367,29 @@ pub struct Maps {
 }
 
 impl Maps {
-    /// Creates every map in `defs`.
+    /// Creates every map in `defs` and puts each one's
+    /// [`MapDef::initial_entries`] in it, in order, as user space would with
+    /// `BPF_MAP_UPDATE_ELEM` and `BPF_ANY`: an entry past an array's end or
+    /// beyond a hash map's capacity fails (`E2BIG`), as it does in the kernel.
+    /// A per-CPU map gets the value in every CPU's copy.
     pub fn new(defs: &[MapDef], config: MapsConfig) -> Result<Maps, MapCreateError> {
         let maps = defs
             .iter()
             .enumerate()
             .map(|(index, def)| {
-                create_map(def, config).map_err(|error| MapCreateError {
+                let fail = |entry, error| MapCreateError {
                     index,
                     name: def.name.clone(),
+                    entry,
                     error,
-                })
+                };
+                let mut map = create_map(def, config).map_err(|e| fail(None, e))?;
+                for (i, (key, value)) in def.initial_entries.iter().enumerate() {
+                    let value = user_value(def, config, value);
+                    map.update_user(key, &value, BPF_ANY)
+                        .map_err(|e| fail(Some(i), e))?;
+                }
+                Ok(map)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Maps { maps, config })
@@ -369,6 +411,7 @@ impl Maps {
                     return Err(MapCreateError {
                         index: i,
                         name: def.name.clone(),
+                        entry: None,
                         error: MapError::Invalid,
                     })
                 }
@@ -594,7 +637,58 @@ mod tests {
             max_entries,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         }
+    }
+
+    fn entry(key: u32, value: u64) -> (Vec<u8>, Vec<u8>) {
+        (key.to_le_bytes().to_vec(), value.to_le_bytes().to_vec())
+    }
+
+    #[test]
+    fn initial_entries_are_put_in_order_with_any() {
+        let mut h = def("h", MapType::Hash, 4, 8, 2);
+        h.initial_entries = vec![entry(1, 10), entry(2, 20), entry(1, 11)];
+        let maps = Maps::new(&[h.clone()], MapsConfig::default()).unwrap();
+        assert_eq!(
+            maps.lookup(0, &1u32.to_le_bytes()).unwrap(),
+            11u64.to_le_bytes()
+        );
+        assert_eq!(
+            maps.lookup(0, &2u32.to_le_bytes()).unwrap(),
+            20u64.to_le_bytes()
+        );
+        // A third key does not fit in two entries: E2BIG, naming the entry.
+        h.initial_entries.push(entry(3, 30));
+        let err = Maps::new(&[h], MapsConfig::default()).unwrap_err();
+        assert_eq!((err.entry, err.error), (Some(3), MapError::TooBig));
+        assert_eq!(
+            err.to_string(),
+            "cannot fill map 0 (h): initial entry 3: map is full or index out of range (-E2BIG)"
+        );
+        let mut a = def("a", MapType::Array, 4, 8, 2);
+        a.initial_entries = vec![entry(2, 1)];
+        let err = Maps::new(&[a], MapsConfig::default()).unwrap_err();
+        assert_eq!((err.entry, err.error), (Some(0), MapError::TooBig));
+    }
+
+    #[test]
+    fn initial_entries_fill_every_cpu_of_per_cpu_maps() {
+        let mut pa = def("pa", MapType::PercpuArray, 4, 4, 2);
+        pa.initial_entries = vec![(1u32.to_le_bytes().to_vec(), vec![1, 2, 3, 4])];
+        let maps = Maps::new(&[pa], MapsConfig { ncpus: 2 }).unwrap();
+        assert_eq!(
+            maps.lookup(0, &1u32.to_le_bytes()).unwrap(),
+            [1, 2, 3, 4, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0]
+        );
+    }
+
+    #[test]
+    fn initial_entries_in_maps_without_update_fail() {
+        let mut rb = def("rb", MapType::Ringbuf, 0, 0, 4096);
+        rb.initial_entries = vec![(Vec::new(), Vec::new())];
+        let err = Maps::new(&[rb], MapsConfig::default()).unwrap_err();
+        assert_eq!(err.entry, Some(0));
     }
 
     #[test]

@@ -133,6 +133,7 @@ mod tests {
             max_entries: 4,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         };
         let mut p = PerfEventArray::new(&def, 2).unwrap();
         assert_eq!(p.output(1, BPF_F_CURRENT_CPU, vec![1]), Ok(()));

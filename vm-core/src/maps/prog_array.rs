@@ -126,6 +126,7 @@ mod tests {
             max_entries: 2,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         };
         let mut p = ProgArray::new(&def).unwrap();
         assert_eq!(p.get(0), None);

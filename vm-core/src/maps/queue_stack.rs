@@ -148,6 +148,7 @@ mod tests {
             max_entries: 2,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         };
         QueueStack::new(&def, lifo).unwrap()
     }

@@ -217,6 +217,7 @@ mod tests {
             max_entries: size,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         })
     }
 

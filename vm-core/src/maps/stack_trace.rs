@@ -162,6 +162,7 @@ mod tests {
             max_entries,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         })
         .unwrap()
     }

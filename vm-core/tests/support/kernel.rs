@@ -105,6 +105,7 @@ impl Kernel {
             max_entries: 1,
             flags: 0,
             initial_value: None,
+            initial_entries: Vec::new(),
         };
         Kernel(())
             .create_map(&def)

@@ -90,6 +90,7 @@ pub fn map_def(spec: &str) -> MapDef {
         max_entries: parts[3].parse().unwrap(),
         flags: if parts[0] == "lpm_trie" { 1 } else { 0 },
         initial_value: None,
+        initial_entries: Vec::new(),
     }
 }
 
