@@ -7,6 +7,9 @@
 ; A backend is { u32 addr; u16 port; u16 pad; }, address and port in network order.
 .type sched_cls
 .map backends, array, key=4, value=8, max_entries=2
+; The two backends user space configures: 10.0.1.10:8053 and 10.0.1.11:9053.
+.entry backends, key=u32:0, value=ip:10.0.1.10 + be16:8053 + u16:0
+.entry backends, key=u32:1, value=ip:10.0.1.11 + be16:9053 + u16:0
 
     r6 = r1                         ; the __sk_buff
     r2 = *(u32 *)(r6 + 80)          ; data_end

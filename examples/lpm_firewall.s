@@ -6,6 +6,11 @@
 ; stored prefix that contains the address.
 .type xdp
 .map blocklist, lpm_trie, key=8, value=8, max_entries=64, flags=1  ; BPF_F_NO_PREALLOC
+; The rules user space installs before the program runs: key = prefix length,
+; then the prefix; value = the rule's drop counter, starting at 0.
+.entry blocklist, key=lpm:16:10.1.0.0, value=u64:0
+.entry blocklist, key=lpm:24:10.1.2.0, value=u64:0
+.entry blocklist, key=lpm:24:192.168.1.0, value=u64:0
 
     r2 = *(u32 *)(r1 + 4)           ; data_end
     r1 = *(u32 *)(r1 + 0)           ; data

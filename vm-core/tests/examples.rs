@@ -14,7 +14,7 @@ use packets::{
     Icmpv4Message, Ipv4Spec, Ipv6Spec, Network, PacketSpec, Payload, TcpSpec, Transport, UdpSpec,
 };
 use vm_core::asm::assemble;
-use vm_core::maps::{Maps, MapsConfig, BPF_ANY};
+use vm_core::maps::{MapEntry, Maps, MapsConfig, BPF_ANY};
 use vm_core::run::{run, run_with, Input, KprobeEvent, Process, RunOptions, TracepointEvent};
 use vm_core::Program;
 
@@ -105,10 +105,6 @@ fn arp() -> Vec<u8> {
     .unwrap()
 }
 
-/// Puts `value` at `key` in map `index` (of the VM's or the kernel's maps).
-type Put<'a> = dyn FnMut(usize, &[u8], &[u8]) + 'a;
-/// Fills the maps of one side.
-type Setup<'a> = dyn Fn(&mut Put<'_>) + 'a;
 /// The kernel and the example's maps in it, when the kernel could be asked.
 type KernelSide = Option<(Kernel, Vec<Fd>)>;
 
@@ -133,15 +129,10 @@ fn load(k: &Kernel, prog: &Program, what: &str) -> (Fd, Vec<Fd>) {
 }
 
 /// Runs `prog` on each packet in the VM and, where possible, in the kernel
-/// (after `setup` filled both sides' maps); the verdicts and output packets
+/// (both sides' maps hold the source's `.entry` lines); the verdicts and output packets
 /// must agree. Returns the VM's verdict names and the maps for further checks.
-fn run_packets(
-    prog: &Program,
-    packets: &[Vec<u8>],
-    setup: &Setup<'_>,
-) -> (Vec<String>, Maps, KernelSide) {
+fn run_packets(prog: &Program, packets: &[Vec<u8>]) -> (Vec<String>, Maps, KernelSide) {
     let mut maps = Maps::for_program(prog, MapsConfig::default()).unwrap();
-    setup(&mut |map, key, value| maps.update(map, key, value, BPF_ANY).unwrap());
     let mut verdicts = Vec::new();
     let mut vm_results = Vec::new();
     for p in packets {
@@ -153,15 +144,12 @@ fn run_packets(
         return (verdicts, maps, None);
     };
     let (fd, kmaps) = load(&k, prog, "the example");
-    setup(&mut |map, key, value| k.update(&kmaps[map], key, value).unwrap());
     for (p, vm) in packets.iter().zip(&vm_results) {
         let kernel = k.test_run(&fd, p).unwrap();
         assert_eq!(&kernel, vm, "kernel vs VM on packet {p:02x?}");
     }
     (verdicts, maps, Some((k, kmaps)))
 }
-
-fn no_setup(_: &mut Put<'_>) {}
 
 #[test]
 fn xdp_drop_dns_drops_udp_to_port_53_only() {
@@ -174,7 +162,7 @@ fn xdp_drop_dns_drops_udp_to_port_53_only() {
         udp6_to(80),
         arp(),
     ];
-    let (verdicts, _, _) = run_packets(&prog, &packets, &no_setup);
+    let (verdicts, _, _) = run_packets(&prog, &packets);
     assert_eq!(
         verdicts,
         ["XDP_DROP", "XDP_PASS", "XDP_PASS", "XDP_DROP", "XDP_PASS", "XDP_PASS"]
@@ -226,7 +214,7 @@ fn proto_counter_counts_per_protocol_and_per_cpu() {
 
     // The kernel counts the same (summed over its CPUs).
     let packets: Vec<Vec<u8>> = traffic.iter().map(|(p, _)| p.clone()).collect();
-    let (_, _, kernel) = run_packets(&prog, &packets, &no_setup);
+    let (_, _, kernel) = run_packets(&prog, &packets);
     if let Some((k, kmaps)) = kernel {
         for (proto, count) in [(17u32, 3), (6, 1), (1, 1), (0, 0)] {
             let v = k.lookup(&kmaps[0], &proto.to_le_bytes(), 8 * 4096).unwrap();
@@ -249,11 +237,11 @@ fn lpm_firewall_drops_blocked_prefixes_longest_match_first() {
         lpm_key(24, [10, 1, 2, 0]),
         lpm_key(24, [192, 168, 1, 0]),
     ];
-    let setup = |put: &mut Put<'_>| {
-        for r in &rules {
-            put(0, r, &0u64.to_le_bytes());
-        }
-    };
+    // The source's `.entry` lines install the rules, counters at 0.
+    let installed = Maps::for_program(&prog, MapsConfig::default()).unwrap();
+    for r in &rules {
+        assert_eq!(installed.lookup(0, r), Ok(0u64.to_le_bytes().to_vec()));
+    }
     let packets = [
         udp_from(Ipv4Addr::new(10, 1, 2, 3)),
         udp_from(Ipv4Addr::new(10, 1, 9, 9)),
@@ -262,7 +250,7 @@ fn lpm_firewall_drops_blocked_prefixes_longest_match_first() {
         udp_from(Ipv4Addr::new(192, 168, 2, 1)),
         udp6_to(53),
     ];
-    let (verdicts, maps, kernel) = run_packets(&prog, &packets, &setup);
+    let (verdicts, maps, kernel) = run_packets(&prog, &packets);
     assert_eq!(
         verdicts,
         ["XDP_DROP", "XDP_DROP", "XDP_PASS", "XDP_DROP", "XDP_PASS", "XDP_PASS"]
@@ -293,10 +281,6 @@ fn load_balancer_rewrites_destination_and_fixes_checksums() {
         v.extend_from_slice(&[0, 0]);
         v
     };
-    let setup = |put: &mut Put<'_>| {
-        put(0, &0u32.to_le_bytes(), &backend([10, 0, 1, 10], 8053));
-        put(0, &1u32.to_le_bytes(), &backend([10, 0, 1, 11], 9053));
-    };
     let vip = Ipv4Addr::new(10, 0, 0, 2);
     let client = Ipv4Addr::new(10, 0, 0, 1);
     let packets = [
@@ -305,8 +289,21 @@ fn load_balancer_rewrites_destination_and_fixes_checksums() {
         udp(client, 12345, vip, 80),
     ];
     let p = &prog;
+    // The source's `.entry` lines configure the two backends.
     let mut maps = Maps::for_program(p, MapsConfig::default()).unwrap();
-    setup(&mut |map, key, value| maps.update(map, key, value, BPF_ANY).unwrap());
+    assert_eq!(
+        maps.entries(0).unwrap(),
+        [
+            MapEntry {
+                key: 0u32.to_le_bytes().to_vec(),
+                value: backend([10, 0, 1, 10], 8053),
+            },
+            MapEntry {
+                key: 1u32.to_le_bytes().to_vec(),
+                value: backend([10, 0, 1, 11], 9053),
+            },
+        ]
+    );
     let outputs: Vec<Vec<u8>> = packets
         .iter()
         .map(|pkt| {
@@ -328,7 +325,7 @@ fn load_balancer_rewrites_destination_and_fixes_checksums() {
         outputs[2], packets[2],
         "not for the virtual service: untouched"
     );
-    run_packets(p, &packets, &setup);
+    run_packets(p, &packets);
 }
 
 #[test]

@@ -142,6 +142,11 @@ impl Kernel {
                 bpf(BPF_MAP_FREEZE, &mut attr).map_err(|e| format!("freeze: {e}"))?;
             }
         }
+        // `.entry` lines, as user space would put them before attaching.
+        for (i, (key, value)) in def.initial_entries.iter().enumerate() {
+            self.update(&fd, key, value)
+                .map_err(|e| format!("map '{}' initial entry {i}: {e}", def.name))?;
+        }
         Ok(fd)
     }
 
