@@ -38,6 +38,11 @@ pub struct RunArgs {
     /// Instructions the run may execute before it is stopped.
     #[arg(long, default_value_t = DEFAULT_BUDGET)]
     budget: u64,
+    /// Put an element in a map before the run, after the source's `.entry`
+    /// lines: `MAP:KEYHEX=VALUEHEX`, key and value as hex bytes in memory
+    /// order (the key is empty for queue and stack maps). Repeatable.
+    #[arg(long = "map-entry", value_name = "MAP:KEYHEX=VALUEHEX")]
+    map_entries: Vec<String>,
     #[command(flatten)]
     elf: input::ElfPick,
     /// Run over every packet of a capture (pcap or pcapng; non-Ethernet link
@@ -71,6 +76,12 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 report(args, None, &msg);
                 return ExitCode::from(2);
             }
+        }
+    }
+    for spec in &args.map_entries {
+        if let Err(e) = add_map_entry(&mut program, spec) {
+            report(args, None, &format!("--map-entry {spec}: {e}"));
+            return ExitCode::from(2);
         }
     }
     if let Some(path) = &args.pcap {
@@ -160,6 +171,48 @@ fn run_streaming_trace(
             Stop::Breakpoint(_) | Stop::Paused => {}
         }
     }
+}
+
+/// Adds `MAP:KEYHEX=VALUEHEX` to the initial entries of the program's map
+/// `MAP`, checked against its key and value sizes.
+fn add_map_entry(program: &mut Program, spec: &str) -> Result<(), String> {
+    let (name, kv) = spec
+        .split_once(':')
+        .filter(|(_, kv)| kv.contains('='))
+        .ok_or("expected MAP:KEYHEX=VALUEHEX")?;
+    let (key_hex, value_hex) = kv.split_once('=').ok_or("expected MAP:KEYHEX=VALUEHEX")?;
+    let names: Vec<&str> = program.maps.iter().map(|m| m.name.as_str()).collect();
+    let list = if names.is_empty() {
+        String::from("the program has no maps")
+    } else {
+        format!("the program has {}", names.join(", "))
+    };
+    let map = program
+        .maps
+        .iter_mut()
+        .find(|m| m.name == name)
+        .ok_or_else(|| format!("no map named '{name}' ({list})"))?;
+    let hex = |what: &str, text: &str| -> Result<Vec<u8>, String> {
+        if text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        from_hex(text).ok_or_else(|| format!("the {what} is not hex: {text:?}"))
+    };
+    let key = hex("key", key_hex)?;
+    let value = hex("value", value_hex)?;
+    for (what, bytes, size) in [
+        ("key", &key, map.key_size),
+        ("value", &value, map.value_size),
+    ] {
+        if bytes.len() != size as usize {
+            return Err(format!(
+                "{what} has {} bytes but map '{name}' has {size}-byte {what}s",
+                bytes.len()
+            ));
+        }
+    }
+    map.initial_entries.push((key, value));
+    Ok(())
 }
 
 /// The program in `args.file`, whichever form it is in.
