@@ -292,7 +292,8 @@ impl Builder {
                 "undefined map '{name}': declare it with .map before its .entry lines"
             )));
         };
-        let (mut key, mut value): (Option<(Vec<u8>, Span)>, Option<(Vec<u8>, Span)>) = (None, None);
+        let mut key: Option<(Vec<u8>, Span)> = None;
+        let mut value: Option<(Vec<u8>, Span)> = None;
         while !c.at_end() {
             c.eat(",");
             let (field, fspan) = c.ident("key= or value=")?;
