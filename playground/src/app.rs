@@ -35,13 +35,15 @@ pub fn App() -> Html {
         storage::save_packet(packet)
     });
 
+    // Stable callbacks (made once), so a verifier step does not re-render
+    // the editor's every line.
     let on_edit = {
         let ws = workspace.dispatcher();
-        Callback::from(move |s: String| ws.dispatch(Action::Edit(s)))
+        use_callback((), move |s: String, _| ws.dispatch(Action::Edit(s)))
     };
     let on_run = {
         let ws = workspace.dispatcher();
-        Callback::from(move |()| ws.dispatch(Action::Run))
+        use_callback((), move |(), _| ws.dispatch(Action::Run))
     };
     let on_example = {
         let ws = workspace.dispatcher();

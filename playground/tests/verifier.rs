@@ -318,3 +318,47 @@ async fn predict_mode_hides_the_answer_until_the_learner_guesses() {
     assert_eq!(text_of(&root, "#predict-result"), "Not quite: R0=40");
     root.remove();
 }
+
+/// Milliseconds from a `j` press to the new step on the page, for a
+/// 4,096-instruction program (the verifier ran once, at Run).
+async fn step_time(root: &Element) -> f64 {
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let before = text_of(root, "#step-count");
+    let t0 = perf.now();
+    let init = KeyboardEventInit::new();
+    init.set_key("j");
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find::<HtmlElement>(root, "#verifier")
+        .dispatch_event(&event)
+        .unwrap();
+    for _ in 0..2000 {
+        if text_of(root, "#step-count") != before {
+            return perf.now() - t0;
+        }
+        yew::platform::time::sleep(Duration::from_millis(0)).await;
+    }
+    panic!("the step never rendered");
+}
+
+#[wasm_bindgen_test]
+async fn a_step_of_a_4096_instruction_program_renders_without_verifying_again() {
+    let mut source = String::from(".type xdp\nr0 = 0\n");
+    for _ in 0..4093 {
+        source.push_str("r0 += 1\n");
+    }
+    source.push_str("r0 = 2\nexit\n");
+    let root = run(&source).await;
+    assert_eq!(position(&root).1, 4096);
+    let mut times: Vec<f64> = Vec::new();
+    for _ in 0..9 {
+        times.push(step_time(&root).await);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let median = times[times.len() / 2];
+    web_sys::console::log_1(&format!("step render times (ms): {times:?}").into());
+    // Unoptimised test builds are several times slower than the release
+    // page; verifying again per step would take far longer than this.
+    assert!(median < 250.0, "median step {median} ms: {times:?}");
+    root.remove();
+}

@@ -77,20 +77,18 @@ pub fn Editor(props: &EditorProps) -> Html {
 
     let error = props.error.as_ref();
     let lines: Vec<&str> = props.source.split('\n').collect();
+    // One memoised component per line: a verifier step moves the current
+    // line, and only the two lines that changed render again.
     let gutter_lines = lines.iter().enumerate().map(|(i, _)| {
         let n = i + 1;
         let bad = error.is_some_and(|e| e.line as usize == n);
         let current = props.current_line == Some(n as u32);
-        html! {
-            <div class={classes!("gutter-line", bad.then_some("gutter-error"), current.then_some("gutter-current"))}>{ n }</div>
-        }
+        html! { <GutterLine key={n} {n} {bad} {current} /> }
     });
     let highlighted = lines.iter().enumerate().map(|(i, line)| {
-        let err = error.filter(|e| e.line as usize == i + 1);
+        let error = error.filter(|e| e.line as usize == i + 1).cloned();
         let current = props.current_line == Some(i as u32 + 1);
-        html! {
-            <div class={classes!("code-line", current.then_some("current-line"))}>{ highlight_line(line, err) }{ "\n" }</div>
-        }
+        html! { <CodeLine key={i} text={AttrValue::from(line.to_string())} {error} {current} /> }
     });
 
     html! {
@@ -114,6 +112,34 @@ pub fn Editor(props: &EditorProps) -> Html {
                 </div>
             </div>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GutterLineProps {
+    n: usize,
+    bad: bool,
+    current: bool,
+}
+
+#[component]
+fn GutterLine(props: &GutterLineProps) -> Html {
+    html! {
+        <div class={classes!("gutter-line", props.bad.then_some("gutter-error"), props.current.then_some("gutter-current"))}>{ props.n }</div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CodeLineProps {
+    text: AttrValue,
+    error: Option<SourceError>,
+    current: bool,
+}
+
+#[component]
+fn CodeLine(props: &CodeLineProps) -> Html {
+    html! {
+        <div class={classes!("code-line", props.current.then_some("current-line"))}>{ highlight_line(&props.text, props.error.as_ref()) }{ "\n" }</div>
     }
 }
 

@@ -2,6 +2,7 @@
 //! (pushed at a branch), how it ended (exit, pruned, error), the current
 //! one marked; each entry jumps to the path's first step.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use vm_core::verifier::StepEvent;
@@ -51,16 +52,18 @@ pub struct PathSummary {
 pub fn summarise(a: &Analysis) -> Vec<PathSummary> {
     let trace = &a.verifier.trace;
     let mut out: Vec<PathSummary> = Vec::new();
-    let mut parent_of: Vec<(u32, u32)> = Vec::new();
+    // Path id -> index in `out`, and pushed path -> the path that pushed it.
+    let mut index: HashMap<u32, usize> = HashMap::new();
+    let mut parent_of: HashMap<u32, u32> = HashMap::new();
     for (i, s) in trace.iter().enumerate() {
-        match out.iter_mut().find(|p| p.id == s.path) {
-            Some(p) => p.last = i,
+        match index.get(&s.path) {
+            Some(&k) => out[k].last = i,
             None => {
                 let depth = parent_of
-                    .iter()
-                    .find(|(c, _)| *c == s.path)
-                    .and_then(|(_, parent)| out.iter().find(|p| p.id == *parent))
-                    .map_or(0, |p| p.depth + 1);
+                    .get(&s.path)
+                    .and_then(|parent| index.get(parent))
+                    .map_or(0, |&k| out[k].depth + 1);
+                index.insert(s.path, out.len());
                 out.push(PathSummary {
                     id: s.path,
                     depth,
@@ -72,9 +75,9 @@ pub fn summarise(a: &Analysis) -> Vec<PathSummary> {
             }
         }
         if let StepEvent::BranchPushed { pushed_path, .. } = s.event {
-            parent_of.push((pushed_path, s.path));
+            parent_of.insert(pushed_path, s.path);
         }
-        if let Some(p) = out.iter_mut().find(|p| p.id == s.path) {
+        if let Some(p) = index.get(&s.path).and_then(|&k| out.get_mut(k)) {
             p.end = match s.event {
                 StepEvent::Exit => "reached exit",
                 StepEvent::Pruned => "pruned",
@@ -90,7 +93,11 @@ pub fn summarise(a: &Analysis) -> Vec<PathSummary> {
 #[component]
 pub fn PathList(props: &PathListProps) -> Html {
     let a = &props.analysis;
-    let paths = summarise(a);
+    // Summarised once per analysis: stepping only moves the marker.
+    let paths = {
+        let a = a.clone();
+        use_memo(Rc::as_ptr(&props.analysis) as usize, move |_| summarise(&a))
+    };
     if paths.len() < 2 {
         return Html::default();
     }
