@@ -274,6 +274,8 @@ async fn abstract_beside_concrete_says_the_run_lies_within_the_bounds() {
         "{table:?}"
     );
     assert!(table.contains("points into packet"), "{table:?}");
+    assert!(table.contains("points into ctx + 0"), "{table:?}");
+    assert!(table.contains("points into the stack at fp+0"), "{table:?}");
     assert!(text_of(&root, "#fit-summary").contains("Every concrete value lies within"));
     // The pushed side is a path this packet did not take.
     click(&root, "#step-last").await;
