@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::examples;
+use crate::packet_list::PacketList;
 use crate::panels::{Editor, Inspector, ResultPanel, Toolbar};
 use crate::session::{Report, SAMPLE_PACKET_HEX};
 use crate::share;
@@ -12,13 +13,16 @@ use crate::storage;
 /// The starting workspace: a share link wins (and runs at once), then what
 /// local storage saved, then the first example.
 fn initial_workspace() -> Workspace {
-    if let Some((source, packet)) = share::current_fragment().and_then(|f| share::decode(&f)) {
-        return Workspace::new(source, packet).ran();
+    let fragment = share::current_fragment().unwrap_or_default();
+    if let Some((source, packet)) = share::decode(&fragment) {
+        let list = share::decode_packets(&fragment).and_then(|j| PacketList::from_json(&j));
+        return Workspace::new(source, packet).with_packets(list).ran();
     }
     Workspace::new(
         storage::load_source().unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
         storage::load_packet().unwrap_or_else(|| SAMPLE_PACKET_HEX.to_string()),
     )
+    .with_packets(storage::load_packets().and_then(|j| PacketList::from_json(&j)))
 }
 
 /// The whole playground.
@@ -33,6 +37,9 @@ pub fn App() -> Html {
     });
     use_effect_with(workspace.packet.clone(), |packet| {
         storage::save_packet(packet)
+    });
+    use_effect_with(workspace.packets.clone(), |packets| {
+        storage::save_packets(&packets.to_json())
     });
 
     // Stable callbacks (made once), so a verifier step does not re-render
@@ -57,7 +64,8 @@ pub fn App() -> Html {
         let ws = workspace.clone();
         let status = share_status.clone();
         Callback::from(move |()| {
-            let text = match share::publish(&ws.source, &ws.packet) {
+            let packets = ws.packets.to_json();
+            let text = match share::publish_with_packets(&ws.source, &ws.packet, Some(&packets)) {
                 Some(url) => {
                     if let Some(w) = web_sys::window() {
                         let _ = w.navigator().clipboard().write_text(&url);

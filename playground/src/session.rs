@@ -544,3 +544,199 @@ mod tests {
         assert_eq!(&p[12..14], &[0x08, 0x00]);
     }
 }
+
+/// One packet's result in a batch run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchOutcome {
+    /// The verdict name (`XDP_PASS`, ...), or `error` when the run stopped.
+    pub verdict: String,
+    /// `r0`, or the run-time error.
+    pub detail: String,
+    /// Map entries this packet's run changed: `name[key]: old -> new`.
+    pub map_changes: Vec<String>,
+}
+
+/// A program assembled and verified once, run on packet after packet with
+/// its maps kept between runs (as the kernel keeps them between packets).
+pub struct BatchRun {
+    program: Program,
+    maps: Maps,
+}
+
+impl BatchRun {
+    /// Assembles and verifies `source`; the error says why it cannot run.
+    pub fn prepare(source: &str) -> Result<BatchRun, String> {
+        let program = assemble(source).map_err(|e| format!("assembly error: {e}"))?;
+        let verifier = verify(&program, &VerifierOptions::default());
+        if let Some(e) = &verifier.error {
+            return Err(format!(
+                "rejected by the verifier at instruction {}: {}",
+                e.insn, e.message
+            ));
+        }
+        let maps =
+            Maps::for_program(&program, MapsConfig::default()).map_err(|e| format!("maps: {e}"))?;
+        Ok(BatchRun { program, maps })
+    }
+
+    fn snapshot(&self) -> Vec<Vec<(Vec<u8>, Vec<u8>)>> {
+        (0..self.program.maps.len())
+            .map(|i| {
+                self.maps
+                    .entries(i)
+                    .map(|es| es.into_iter().map(|e| (e.key, e.value)).collect())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// Runs the program on one packet.
+    pub fn run(&mut self, packet: &[u8]) -> BatchOutcome {
+        let before = self.snapshot();
+        let options = RunOptions {
+            budget: RUN_BUDGET,
+            ..RunOptions::default()
+        };
+        let input = input_for(&self.program, packet);
+        let (verdict, detail) = match run_with(&self.program, &input, &mut self.maps, options) {
+            Ok(out) => (
+                out.verdict.name,
+                format!("r0 = {}", out.verdict.code as i64),
+            ),
+            Err(e) => ("error".to_string(), e.to_string()),
+        };
+        let after = self.snapshot();
+        let mut map_changes = Vec::new();
+        for (i, (old, new)) in before.iter().zip(&after).enumerate() {
+            let name = self.program.maps.get(i).map_or("?", |d| d.name.as_str());
+            for (key, value) in new {
+                match old.iter().find(|(k, _)| k == key) {
+                    Some((_, v)) if v == value => {}
+                    Some((_, v)) => map_changes.push(format!(
+                        "{name}[{}]: {} -> {}",
+                        hex(key),
+                        hex(v),
+                        hex(value)
+                    )),
+                    None => map_changes.push(format!("{name}[{}]: (new) {}", hex(key), hex(value))),
+                }
+            }
+            for (key, value) in old {
+                if !new.iter().any(|(k, _)| k == key) {
+                    map_changes.push(format!("{name}[{}]: {} -> (deleted)", hex(key), hex(value)));
+                }
+            }
+        }
+        BatchOutcome {
+            verdict,
+            detail,
+            map_changes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::*;
+
+    #[test]
+    fn maps_carry_over_between_packets_and_changes_are_listed() {
+        let mut batch = BatchRun::prepare(
+            ".type xdp\n.map counts, array, key=4, value=8, max_entries=1\n\
+             *(u32 *)(r10 - 4) = 0\nr1 = map[counts] ll\nr2 = r10\nr2 += -4\n\
+             call bpf_map_lookup_elem\nif r0 == 0 goto out\nr1 = 1\nlock *(u64 *)(r0 + 0) += r1\n\
+             out:\nr0 = 1\nexit\n",
+        )
+        .unwrap();
+        let first = batch.run(&[0; 14]);
+        assert_eq!(first.verdict, "XDP_DROP");
+        assert_eq!(
+            first.map_changes,
+            ["counts[00 00 00 00]: 00 00 00 00 00 00 00 00 -> 01 00 00 00 00 00 00 00"]
+        );
+        let second = batch.run(&[0; 14]);
+        assert!(second.map_changes[0].ends_with("-> 02 00 00 00 00 00 00 00"));
+    }
+
+    #[test]
+    fn a_rejected_program_does_not_batch() {
+        let e = BatchRun::prepare("exit\n").err().unwrap();
+        assert!(e.contains("R0 !read_ok"), "{e}");
+    }
+}
+
+/// Packet bytes one load or store of the run touched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacketTouch {
+    /// First byte (offset into the packet).
+    pub start: usize,
+    /// Bytes.
+    pub len: usize,
+    /// A store rather than a load.
+    pub write: bool,
+    /// The instruction that did it.
+    pub pc: usize,
+}
+
+/// Instructions recorded when looking for packet accesses.
+pub const TOUCH_TRACE_LIMIT: usize = 100_000;
+
+/// Runs `program` on `packet` with a trace and returns the packet bytes its
+/// loads and stores touched (offsets from the packet's start as it was when
+/// the program began). Empty for a program that faults before touching the
+/// packet or is not a packet program.
+pub fn packet_touches(program: &Program, packet: &[u8]) -> Vec<PacketTouch> {
+    let Ok(mut maps) = Maps::for_program(program, MapsConfig::default()) else {
+        return Vec::new();
+    };
+    let options = RunOptions {
+        budget: RUN_BUDGET,
+        ..RunOptions::default()
+    };
+    let input = input_for(program, packet);
+    let Ok(mut exec) = vm_core::run::Execution::new(program, &input, &mut maps, options) else {
+        return Vec::new();
+    };
+    let Some((base, end)) = exec.vm().memory().packet().map(|r| (r.base(), r.end())) else {
+        return Vec::new();
+    };
+    let mut trace = vm_core::interp::Trace::with_limit(TOUCH_TRACE_LIMIT);
+    let _ = exec.run_traced(&mut trace, RUN_BUDGET, &[]);
+    trace
+        .steps
+        .iter()
+        .flat_map(|s| s.mem.iter().map(move |m| (s.pc, m)))
+        .filter(|(_, m)| m.addr >= base && m.addr < end)
+        .map(|(pc, m)| PacketTouch {
+            start: (m.addr - base) as usize,
+            len: usize::from(m.size),
+            write: m.write,
+            pc,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod touch_tests {
+    use super::*;
+
+    #[test]
+    fn loads_through_the_packet_pointer_are_found() {
+        let program = assemble(
+            ".type xdp\nr2 = *(u32 *)(r1 + 4)\nr1 = *(u32 *)(r1 + 0)\nr3 = r1\nr3 += 14\n\
+             if r3 > r2 goto out\nr0 = *(u16 *)(r1 + 12)\nout:\nr0 = 2\nexit\n",
+        )
+        .unwrap();
+        let packet = parse_packet(SAMPLE_PACKET_HEX).unwrap();
+        let touches = packet_touches(&program, &packet);
+        assert_eq!(
+            touches,
+            [PacketTouch {
+                start: 12,
+                len: 2,
+                write: false,
+                pc: 5
+            }]
+        );
+    }
+}

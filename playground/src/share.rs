@@ -47,21 +47,42 @@ fn unbase64url(text: &str) -> Option<Vec<u8>> {
 
 /// The fragment (without `#`) for a workspace.
 pub fn encode(source: &str, packet: &str) -> String {
+    encode_with_packets(source, packet, None)
+}
+
+/// The fragment for a workspace with its packet list (JSON, see
+/// [`crate::packet_list::PacketList::to_json`]) as a third part; links
+/// without one still decode.
+pub fn encode_with_packets(source: &str, packet: &str, packets: Option<&str>) -> String {
     let mut raw = Vec::with_capacity(source.len() + packet.len() + 1);
     raw.extend_from_slice(source.as_bytes());
     raw.push(0);
     raw.extend_from_slice(packet.as_bytes());
+    if let Some(list) = packets {
+        raw.push(0);
+        raw.extend_from_slice(list.as_bytes());
+    }
     format!("{PREFIX}{}", base64url(&compress_to_vec(&raw, 9)))
 }
 
-/// The workspace in a fragment (with or without `#`), if it holds one.
-pub fn decode(fragment: &str) -> Option<(String, String)> {
+fn decode_parts(fragment: &str) -> Option<Vec<String>> {
     let data = fragment.trim_start_matches('#').strip_prefix(PREFIX)?;
     let packed = unbase64url(data)?;
     let raw = decompress_to_vec_with_limit(&packed, MAX_DECODED).ok()?;
     let text = String::from_utf8(raw).ok()?;
-    let (source, packet) = text.split_once('\0')?;
-    Some((source.to_string(), packet.to_string()))
+    let parts: Vec<String> = text.split('\0').map(str::to_string).collect();
+    (parts.len() >= 2).then_some(parts)
+}
+
+/// The packet list JSON in a fragment, if the link has one.
+pub fn decode_packets(fragment: &str) -> Option<String> {
+    decode_parts(fragment)?.into_iter().nth(2)
+}
+
+/// The workspace in a fragment (with or without `#`), if it holds one.
+pub fn decode(fragment: &str) -> Option<(String, String)> {
+    let mut parts = decode_parts(fragment)?.into_iter();
+    Some((parts.next()?, parts.next()?))
 }
 
 /// The page's current fragment.
@@ -72,9 +93,14 @@ pub fn current_fragment() -> Option<String> {
 /// Puts a link to the workspace in the address bar (without adding a
 /// history entry) and returns the full URL.
 pub fn publish(source: &str, packet: &str) -> Option<String> {
+    publish_with_packets(source, packet, None)
+}
+
+/// [`publish`] with the packet list JSON.
+pub fn publish_with_packets(source: &str, packet: &str, packets: Option<&str>) -> Option<String> {
     let window = web_sys::window()?;
     let location = window.location();
-    let fragment = encode(source, packet);
+    let fragment = encode_with_packets(source, packet, packets);
     let url = format!(
         "{}{}#{fragment}",
         location.origin().ok()?,
@@ -100,6 +126,14 @@ mod tests {
         ] {
             assert_eq!(decode(&encode(s, p)), Some((s.to_string(), p.to_string())));
         }
+    }
+
+    #[test]
+    fn the_packet_list_rides_along_and_old_links_still_read() {
+        let f = encode_with_packets("exit", "00", Some("{\"items\":[]}"));
+        assert_eq!(decode(&f), Some(("exit".into(), "00".into())));
+        assert_eq!(decode_packets(&f).as_deref(), Some("{\"items\":[]}"));
+        assert_eq!(decode_packets(&encode("exit", "00")), None);
     }
 
     #[test]

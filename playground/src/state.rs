@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::packet_list::{PacketAction, PacketList};
 use crate::session::{self, Report, SAMPLE_PACKET_HEX};
 
 /// The program shown when nothing is saved: the first thing to run.
@@ -65,6 +66,9 @@ pub struct Workspace {
     /// Why the packet text could not be read at the last run (it ran with
     /// an empty packet).
     pub packet_error: Option<String>,
+    /// The packet list; its selected packet is the input of Run (and
+    /// `packet` holds that packet's text).
+    pub packets: PacketList,
 }
 
 impl Workspace {
@@ -72,6 +76,7 @@ impl Workspace {
     pub fn new(source: String, packet: String) -> Self {
         Workspace {
             source,
+            packets: PacketList::from_hex(&packet),
             packet,
             report: None,
             stale: false,
@@ -79,6 +84,16 @@ impl Workspace {
             tab: Tab::default(),
             packet_error: None,
         }
+    }
+
+    /// This workspace with `packets` as its packet list, when given (a saved
+    /// or shared list).
+    pub fn with_packets(mut self, packets: Option<PacketList>) -> Self {
+        if let Some(list) = packets {
+            self.packet = list.selected_text();
+            self.packets = list;
+        }
+        self
     }
 
     /// The default workspace: the first program and the sample packet.
@@ -104,7 +119,11 @@ impl Workspace {
     }
 
     fn run(&self) -> Workspace {
-        let (bytes, packet_error) = match session::parse_packet(&self.packet) {
+        let input = match self.packets.current() {
+            Some(item) => item.bytes(),
+            None => session::parse_packet(&self.packet),
+        };
+        let (bytes, packet_error) = match input {
             Ok(bytes) => (bytes, None),
             Err(e) => (Vec::new(), Some(e)),
         };
@@ -174,6 +193,10 @@ pub enum Action {
     Step(StepMove),
     /// Open an inspector tab.
     Show(Tab),
+    /// Change the packet list.
+    Packets(PacketAction),
+    /// Replace the packet list (restored from storage or a share link).
+    SetPackets(PacketList),
 }
 
 impl Reducible for Workspace {
@@ -192,6 +215,7 @@ impl Reducible for Workspace {
                 })
             }
             Action::EditPacket(packet) => Rc::new(Workspace {
+                packets: self.packets.apply(PacketAction::SetHex(packet.clone())),
                 packet,
                 stale: self.report.is_some(),
                 ..(*self).clone()
@@ -207,6 +231,7 @@ impl Reducible for Workspace {
             Action::LoadWorkspace { source, packet } => Rc::new(
                 Workspace {
                     source,
+                    packets: PacketList::from_hex(&packet),
                     packet,
                     ..(*self).clone()
                 }
@@ -224,6 +249,23 @@ impl Reducible for Workspace {
             }
             Action::Show(tab) => Rc::new(Workspace {
                 tab,
+                ..(*self).clone()
+            }),
+            Action::Packets(change) => {
+                let packets = self.packets.apply(change);
+                if packets == self.packets {
+                    return self;
+                }
+                Rc::new(Workspace {
+                    packet: packets.selected_text(),
+                    stale: self.report.is_some(),
+                    packets,
+                    ..(*self).clone()
+                })
+            }
+            Action::SetPackets(packets) => Rc::new(Workspace {
+                packet: packets.selected_text(),
+                packets,
                 ..(*self).clone()
             }),
         }

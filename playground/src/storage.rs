@@ -5,6 +5,7 @@ use gloo_storage::{LocalStorage, Storage};
 
 const SOURCE_KEY: &str = "bpfplay.source";
 const PACKET_KEY: &str = "bpfplay.packet";
+const PACKETS_KEY: &str = "bpfplay.packets";
 
 /// The saved editor text, if any.
 pub fn load_source() -> Option<String> {
@@ -25,4 +26,14 @@ pub fn save_source(source: &str) {
 /// Saves the packet text.
 pub fn save_packet(packet: &str) {
     let _ = LocalStorage::set(PACKET_KEY, packet);
+}
+
+/// The saved packet list (JSON), if any.
+pub fn load_packets() -> Option<String> {
+    LocalStorage::get(PACKETS_KEY).ok()
+}
+
+/// Saves the packet list (JSON).
+pub fn save_packets(json: &str) {
+    let _ = LocalStorage::set(PACKETS_KEY, json);
 }

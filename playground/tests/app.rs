@@ -242,3 +242,324 @@ async fn a_share_link_restores_the_workspace_and_runs_it() {
     window.location().set_hash("").unwrap();
     root.remove();
 }
+
+// The Packets tab: list, builder, hex view, hex paste, captures.
+// Tests in one page run concurrently, so these poll for what they expect
+// rather than trusting one short sleep.
+
+async fn until(what: &str, ok: impl Fn() -> bool) {
+    for _ in 0..150 {
+        if ok() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn open_packets() -> Element {
+    let root = mount().await;
+    click(&root, "#tab-packet").await;
+    root
+}
+
+fn packet_names(root: &Element) -> Vec<String> {
+    let rows = root.query_selector_all(".packet-name").unwrap();
+    (0..rows.length())
+        .filter_map(|i| rows.item(i).and_then(|n| n.text_content()))
+        .collect()
+}
+
+async fn set_input(root: &Element, selector: &str, value: &str) {
+    let input: web_sys::HtmlInputElement = find(root, selector);
+    input.set_value(value);
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn packets_are_added_duplicated_renamed_deleted_and_saved() {
+    let root = open_packets().await;
+    assert_eq!(packet_names(&root), ["Packet 1"]);
+    click(&root, "#packet-add").await;
+    until("a second packet", || {
+        packet_names(&root) == ["Packet 1", "Packet 2"]
+    })
+    .await;
+    set_input(&root, "#packet-name", "DNS query").await;
+    click(&root, "#packet-duplicate").await;
+    until("the copy", || {
+        packet_names(&root) == ["Packet 1", "DNS query", "DNS query (copy)"]
+    })
+    .await;
+    click(&root, "#packet-delete").await;
+    until("the copy to go", || {
+        packet_names(&root) == ["Packet 1", "DNS query"]
+    })
+    .await;
+    // The list is saved: a reload restores it with its selection.
+    root.remove();
+    let again = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&again).unwrap();
+    playground::mount(again.clone());
+    settle().await;
+    click(&again, "#tab-packet").await;
+    assert_eq!(packet_names(&again), ["Packet 1", "DNS query"]);
+    assert_eq!(
+        text_of(&again, ".packet-row.selected .packet-name"),
+        "DNS query"
+    );
+    again.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_selected_packet_is_the_input_of_run() {
+    let root = open_packets().await;
+    type_program(
+        &root,
+        ".type xdp\nr2 = *(u32 *)(r1 + 4)\nr1 = *(u32 *)(r1 + 0)\nr0 = r2\nr0 -= r1\nexit\n",
+    )
+    .await;
+    // A new packet is the default UDP datagram with "hello": 47 bytes.
+    click(&root, "#packet-add").await;
+    click_run(&root).await;
+    assert!(
+        result_text(&root).contains("r0 = 47"),
+        "{}",
+        result_text(&root)
+    );
+    // Back to the 46-byte sample.
+    let first: HtmlElement = find(&root, ".packet-pick");
+    first.click();
+    settle().await;
+    click_run(&root).await;
+    assert!(
+        result_text(&root).contains("r0 = 46"),
+        "{}",
+        result_text(&root)
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_builder_edits_the_packet_and_the_hex_view_labels_its_bytes() {
+    let root = open_packets().await;
+    click(&root, "#packet-add").await;
+    set_input(&root, "#pkt-dport", "8080").await;
+    // UDP destination port at bytes 36-37 of Ethernet + IPv4 + UDP.
+    let port: Element = find(&root, ".hex-byte[data-offset='36']");
+    assert_eq!(port.text_content().as_deref(), Some("1f"));
+    let title = port.get_attribute("title").unwrap_or_default();
+    assert!(title.contains("UDP") && title.contains("8080"), "{title:?}");
+    let ethertype: Element = find(&root, ".hex-byte[data-offset='12']");
+    let title = ethertype.get_attribute("title").unwrap_or_default();
+    assert!(
+        title.starts_with("bytes 12-13: Ethernet EtherType"),
+        "{title:?}"
+    );
+    // A bad value keeps the text, says why, and leaves the packet as it was.
+    set_input(&root, "#pkt-ip4-dst", "10.0.0.300").await;
+    let input: web_sys::HtmlInputElement = find(&root, "#pkt-ip4-dst");
+    assert_eq!(input.value(), "10.0.0.300");
+    assert!(text_of(&root, ".field-error").contains("not an IPv4 address"));
+    assert_eq!(
+        find::<Element>(&root, ".hex-byte[data-offset='33']")
+            .text_content()
+            .as_deref(),
+        Some("02")
+    );
+    // TCP with SYN: flags byte 47 (14 + 20 + 13) is 0x02.
+    let select: HtmlSelectElement = find(&root, "#pkt-transport");
+    select.set_value("tcp");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    let syn: HtmlElement = find(&root, "#pkt-tcp-syn");
+    if !syn.unchecked_ref::<web_sys::HtmlInputElement>().checked() {
+        syn.click();
+        settle().await;
+    }
+    let flags: Element = find(&root, ".hex-byte[data-offset='47']");
+    assert!(flags
+        .get_attribute("title")
+        .unwrap_or_default()
+        .contains("TCP"));
+    assert_eq!(flags.text_content().as_deref(), Some("02"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn pasted_hex_dumps_are_read_and_bad_ones_are_kept_with_line_and_column() {
+    let root = open_packets().await;
+    let area: HtmlTextAreaElement = find(&root, "#packet-input");
+    area.set_value("0000  02 00 00 00 00 02 02 00  00 00 00 01 08 06\n000e\n");
+    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    let t: Element = find(&root, ".hex-byte[data-offset='13']");
+    assert_eq!(t.text_content().as_deref(), Some("06"));
+    let bad = "00 11\n22 zz\n";
+    area.set_value(bad);
+    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    let area: HtmlTextAreaElement = find(&root, "#packet-input");
+    assert_eq!(area.value(), bad, "the text stays as typed");
+    let error = text_of(&root, "#packet-input-error");
+    assert!(error.starts_with("line 2, column 4"), "{error:?}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_carries_the_packet_list() {
+    let list = playground::packet_list::PacketList::from_hex("00 11 22")
+        .apply(playground::packet_list::PacketAction::Add)
+        .apply(playground::packet_list::PacketAction::Rename(
+            1,
+            "shared".into(),
+        ));
+    let fragment = playground::share::encode_with_packets(
+        "r0 = 1\nexit\n",
+        &list.selected_text(),
+        Some(&list.to_json()),
+    );
+    let window = web_sys::window().unwrap();
+    window.location().set_hash(&fragment).unwrap();
+    let root = open_packets().await;
+    window.location().set_hash("").unwrap();
+    assert_eq!(packet_names(&root), ["Packet 1", "shared"]);
+    assert_eq!(
+        text_of(&root, ".packet-row.selected .packet-name"),
+        "shared"
+    );
+    root.remove();
+}
+
+const DROP_SHORT_PACKETS: &str = ".type xdp\n.map seen, array, key=4, value=8, max_entries=1\n\
+    *(u32 *)(r10 - 4) = 0\nr6 = r1\nr1 = map[seen] ll\nr2 = r10\nr2 += -4\n\
+    call bpf_map_lookup_elem\nif r0 == 0 goto out\nr1 = 1\nlock *(u64 *)(r0 + 0) += r1\n\
+    out:\nr2 = *(u32 *)(r6 + 4)\nr1 = *(u32 *)(r6 + 0)\nr2 -= r1\nr0 = 2\n\
+    if r2 > 46 goto pass\nr0 = 1\npass:\nexit\n";
+
+#[wasm_bindgen_test]
+async fn a_batch_run_counts_verdicts_and_lists_map_changes() {
+    let root = open_packets().await;
+    type_program(&root, DROP_SHORT_PACKETS).await;
+    click(&root, "#packet-add").await;
+    click(&root, "#batch-run").await;
+    until("the batch to finish", || {
+        text_of(&root, ".batch").contains("2 / 2 packets")
+    })
+    .await;
+    let chart: Element = find(&root, "#batch-chart");
+    assert_eq!(
+        chart.get_attribute("aria-label").as_deref(),
+        Some("XDP_DROP: 1, XDP_PASS: 1"),
+        "{}",
+        text_of(&root, ".batch")
+    );
+    let rows = text_of(&root, "#batch-results");
+    assert!(
+        rows.contains("seen[00 00 00 00]: 01 00 00 00 00 00 00 00 -> 02 00 00 00 00 00 00 00"),
+        "{rows:?}"
+    );
+    assert!(text_of(&root, ".batch").contains("2 / 2 packets"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_capture_is_imported_and_its_long_batch_run_can_be_cancelled() {
+    let mut list =
+        playground::packet_list::PacketList::from_hex(playground::session::SAMPLE_PACKET_HEX);
+    list.items = vec![list.items[0].clone(); 5000];
+    let pcap = playground::panels::packets::export_pcap(&list).unwrap();
+    let root = open_packets().await;
+    type_program(&root, DROP_SHORT_PACKETS).await;
+    // Drop the capture onto the panel, as a user dragging a file would.
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&pcap[..]));
+    let file = web_sys::File::new_with_u8_array_sequence(&parts, "many.pcap").unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let init = web_sys::DragEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_data_transfer(Some(&transfer));
+    let drop = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
+    find::<Element>(&root, ".capture-files")
+        .dispatch_event(&drop)
+        .unwrap();
+    until("the import", || packet_names(&root).len() == 500).await;
+    assert_eq!(packet_names(&root)[1], "many.pcap #1");
+    assert!(text_of(&root, ".packet-list").contains("and 4501 more"));
+    click(&root, "#batch-run").await;
+    click(&root, "#batch-cancel").await;
+    until("the run to stop", || {
+        root.query_selector("#batch-cancel").unwrap().is_none()
+    })
+    .await;
+    let progress: web_sys::HtmlProgressElement = find(&root, "#batch-progress");
+    let done = progress.value();
+    assert!(done > 0.0 && done < 5001.0, "stopped part way: {done}");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_capture_names_its_byte_offset() {
+    let root = open_packets().await;
+    let mut pcap = playground::panels::packets::export_pcap(
+        &playground::packet_list::PacketList::from_hex("00 11 22"),
+    )
+    .unwrap();
+    pcap.truncate(30);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&pcap[..]));
+    let file = web_sys::File::new_with_u8_array_sequence(&parts, "cut.pcap").unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let init = web_sys::DragEventInit::new();
+    init.set_bubbles(true);
+    init.set_data_transfer(Some(&transfer));
+    let drop = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
+    find::<Element>(&root, ".capture-files")
+        .dispatch_event(&drop)
+        .unwrap();
+    until("the error", || {
+        text_of(&root, ".capture-files").contains("cut.pcap: at byte offset")
+    })
+    .await;
+    assert_eq!(packet_names(&root), ["Packet 1"], "nothing imported");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn after_a_run_touched_bytes_are_marked_and_the_output_is_diffed() {
+    let root = open_packets().await;
+    type_program(
+        &root,
+        ".type xdp\nr2 = *(u32 *)(r1 + 4)\nr1 = *(u32 *)(r1 + 0)\nr3 = r1\nr3 += 34\n\
+         if r3 > r2 goto out\nr4 = *(u16 *)(r1 + 12)\nr5 = 1\n*(u8 *)(r1 + 22) = r5\n\
+         out:\nr0 = 2\nexit\n",
+    )
+    .await;
+    click_run(&root).await;
+    let touches = text_of(&root, "#packet-touches");
+    assert!(
+        touches.contains("insn 5: read bytes 12-13: Ethernet EtherType"),
+        "{touches:?}"
+    );
+    assert!(
+        touches.contains("insn 7: wrote byte 22: IPv4 TTL"),
+        "{touches:?}"
+    );
+    let marked = root
+        .query_selector_all(".run-view .hex-byte.marked")
+        .unwrap();
+    assert_eq!(marked.length(), 3, "bytes 12, 13 and 22");
+    let diff = text_of(&root, "#packet-diff");
+    assert!(diff.contains("IPv4 TTL: 64 -> 1"), "{diff:?}");
+    let changed: Element = find(&root, ".run-view .hex-byte.changed");
+    assert_eq!(changed.get_attribute("data-offset").as_deref(), Some("22"));
+    root.remove();
+}

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::panels::{MapsPanel, PacketPanel, ProgramPanel, VerifierPanel};
+use crate::panels::{MapsPanel, PacketsPanel, ProgramPanel, VerifierPanel};
 use crate::session::Report;
 use crate::state::{Action, StepMove, Tab, Workspace};
 
@@ -54,11 +54,12 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let needs_run = || html! { <p class="hint">{ "Run the program to see this." }</p> };
     let body = match (ws.tab, analysis) {
         (Tab::Packet, _) => {
-            let on_edit = {
+            let on_action = {
                 let ws = ws.dispatcher();
-                Callback::from(move |s: String| ws.dispatch(Action::EditPacket(s)))
+                Callback::from(move |a| ws.dispatch(Action::Packets(a)))
             };
-            html! { <PacketPanel text={AttrValue::from(ws.packet.clone())} {on_edit} /> }
+            html! { <PacketsPanel list={ws.packets.clone()} {on_action} source={AttrValue::from(ws.source.clone())}
+            report={(!ws.stale).then(|| ws.report.clone()).flatten()} /> }
         }
         (Tab::Verifier, Some(a)) => {
             html! { <VerifierPanel analysis={a} step={ws.step} {on_step} /> }
