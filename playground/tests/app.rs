@@ -300,6 +300,11 @@ async fn packets_are_added_duplicated_renamed_deleted_and_saved() {
     })
     .await;
     // The list is saved: a reload restores it with its selection.
+    until("the list to be saved", || {
+        LocalStorage::get::<String>("bpfplay.packets")
+            .is_ok_and(|j| j.contains("DNS query") && !j.contains("(copy)"))
+    })
+    .await;
     root.remove();
     let again = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&again).unwrap();
@@ -324,6 +329,7 @@ async fn the_selected_packet_is_the_input_of_run() {
     .await;
     // A new packet is the default UDP datagram with "hello": 47 bytes.
     click(&root, "#packet-add").await;
+    until("a second packet", || packet_names(&root).len() == 2).await;
     click_run(&root).await;
     assert!(
         result_text(&root).contains("r0 = 47"),
@@ -449,6 +455,7 @@ async fn a_batch_run_counts_verdicts_and_lists_map_changes() {
     let root = open_packets().await;
     type_program(&root, DROP_SHORT_PACKETS).await;
     click(&root, "#packet-add").await;
+    until("a second packet", || packet_names(&root).len() == 2).await;
     click(&root, "#batch-run").await;
     until("the batch to finish", || {
         text_of(&root, ".batch").contains("2 / 2 packets")
