@@ -84,9 +84,14 @@ fn run_checked(prog: &Program, data: &[u8], name: &str) {
             | InterpErrorKind::JumpIntoLdImm64
             | InterpErrorKind::CallStackOverflow { .. }
             | InterpErrorKind::PacketLoad { .. } => {
+                let hex: Vec<String> = encode_raw(&prog.insns)
+                    .iter()
+                    .map(|r| r.to_bytes().iter().map(|b| format!("{b:02x}")).collect())
+                    .collect();
                 panic!(
-                    "{name}: accepted by the verifier but faults at run time on {} bytes: {e}\n{}",
+                    "{name}: accepted by the verifier but faults at run time on {} bytes: {e}\ncode: {}\n{}",
                     data.len(),
+                    hex.join(" "),
                     verify(prog, &VerifierOptions::default()).log()
                 )
             }

@@ -81,7 +81,12 @@ pub(crate) fn check(prog: &Program, helpers: &HelperRegistry) -> Result<Cfg, Rej
                     return Err(err(pc, "invalid bpf_ld_imm64 insn".into()));
                 }
             }
-            Insn::LdImm64 { kind, imm, .. } => {
+            Insn::LdImm64 {
+                kind,
+                imm,
+                next_imm,
+                ..
+            } => {
                 if !matches!(insns.get(pc + 1), Some(Insn::LdImm64Tail)) {
                     return Err(err(pc, "invalid bpf_ld_imm64 insn".into()));
                 }
@@ -97,6 +102,13 @@ pub(crate) fn check(prog: &Program, helpers: &HelperRegistry) -> Result<Cfg, Rej
                         pc,
                         format!("fd {} is not pointing to valid bpf_map", imm),
                     ));
+                }
+                if matches!(
+                    kind,
+                    LdImm64Kind::MapFd | LdImm64Kind::MapIdx | LdImm64Kind::Func
+                ) && *next_imm != 0
+                {
+                    return Err(err(pc, "unrecognized bpf_ld_imm64 insn".into()));
                 }
                 if *kind == LdImm64Kind::BtfId {
                     return Err(err(pc, "invalid bpf_ld_imm64 insn".into()));

@@ -16,8 +16,6 @@ use crate::program::ProgramType;
 
 /// The kernel's `BPF_MAX_VAR_OFF`.
 const MAX_VAR_OFF: u64 = 1 << 29;
-/// Bytes of the kernel's `struct bpf_map` a program may read through a map pointer.
-const BPF_MAP_STRUCT_SIZE: i64 = 256;
 /// The kernel's `MAX_PACKET_OFF`.
 pub(crate) const MAX_PACKET_OFF: u64 = 0xffff;
 
@@ -195,35 +193,6 @@ impl Verifier<'_> {
                             format!("R{} leaks addr into map", regno),
                         ));
                     }
-                }
-                Ok(RegState::unknown())
-            }
-            RegType::ConstPtrToMap => {
-                // The kernel lets root read `struct bpf_map` fields through BTF; we
-                // model the reads as numbers inside the structure.
-                if access.is_write() {
-                    return Err(self.reject(
-                        ErrorKind::InvalidMemAccess,
-                        format!("only read from {} is supported", ptr.type_str()),
-                    ));
-                }
-                let o = ptr.off as i64 + off as i64;
-                if o < 0 {
-                    return Err(self.reject(
-                        ErrorKind::InvalidMemAccess,
-                        format!(
-                            "R{} is {} invalid negative access: off={}",
-                            regno,
-                            ptr.type_str(),
-                            o
-                        ),
-                    ));
-                }
-                if o + size as i64 > BPF_MAP_STRUCT_SIZE {
-                    return Err(self.reject(
-                        ErrorKind::InvalidMemAccess,
-                        format!("access beyond struct bpf_map at off {} size {}", o, size),
-                    ));
                 }
                 Ok(RegState::unknown())
             }

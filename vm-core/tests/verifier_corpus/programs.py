@@ -235,7 +235,7 @@ prog('map_update_ok', LOOKUP_KEY0 + st('dw', 10, -16, 1) + movr(3, 10) + alu('ad
 prog('map_update_value_short', LOOKUP_KEY0 + st('w', 10, -12, 1) + movr(3, 10) + alu('add', 3, -12) + mov(4, 0) + ldmap(1, 0) + call(2) + RET0, maps=[HASH])
 prog('map_update_flags_uninit', LOOKUP_KEY0 + st('dw', 10, -16, 1) + movr(3, 10) + alu('add', 3, -16) + ldmap(1, 0) + call(2) + RET0, maps=[HASH])
 prog('map_delete_ok', LOOKUP_KEY0 + ldmap(1, 0) + call(3) + RET0, maps=[HASH])
-prog('map_deref_map_ptr', ldmap(1, 0) + ldx('dw', 0, 1, 0) + EXIT, maps=[HASH])
+prog('map_deref_map_ptr', ldmap(1, 0) + ldx('dw', 0, 1, 0) + EXIT, maps=[HASH], ours=('reject', 'the kernel lets root read struct bpf_map fields through BTF; this VM has no kernel map structure to read, so we reject the access (R1 invalid mem access \'map_ptr\') rather than accept a program that would fault'))
 prog('map_lookup_ringbuf', LOOKUP_KEY0 + ldmap(1, 0) + call(1) + RET0, maps=['ringbuf:0:0:4096'])
 prog('map_lookup_prog_array', LOOKUP_KEY0 + ldmap(1, 0) + call(1) + RET0, maps=['prog_array:4:4:4'])
 prog('map_tail_call_ok', ldmap(2, 0) + mov(3, 0) + call(12) + RET0, maps=['prog_array:4:4:4'])
@@ -413,3 +413,6 @@ def gen_stack(i):
 
 for i in range(60):
     prog('gen_stack_%03d' % i, gen_stack(i))
+
+# found by the soundness property: a map reference's second slot must be zero
+prog('cfg_lddw_map_second_imm', I(0x18, 1, 1, 0, 0) + I(0, 0, 0, 0, 5) + RET0, maps=[HASH])
