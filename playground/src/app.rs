@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::examples;
 use crate::packet_list::PacketList;
-use crate::panels::{Editor, Inspector, ResultPanel, Toolbar};
+use crate::panels::{Editor, Inspector, ObjectOpener, ResultPanel, Toolbar};
 use crate::session::{Report, SAMPLE_PACKET_HEX};
 use crate::share;
 use crate::state::{Action, Workspace, DEFAULT_SOURCE};
@@ -60,6 +60,10 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_object = {
+        let ws = workspace.dispatcher();
+        Callback::from(move |source: String| ws.dispatch(Action::Load(source)))
+    };
     let on_share = {
         let ws = workspace.clone();
         let status = share_status.clone();
@@ -95,7 +99,9 @@ pub fn App() -> Html {
         <div class="app">
             <Toolbar on_run={on_run.clone()} {on_example} {on_share} share_status={(*share_status).clone()} />
             <main class="workspace">
-                <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line} {on_edit} {on_run} />
+                <ObjectOpener source={AttrValue::from(workspace.source.clone())} on_load={on_object}>
+                    <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line} {on_edit} {on_run} />
+                </ObjectOpener>
                 <div class="side">
                     <ResultPanel report={workspace.report.clone()} stale={workspace.stale}
                         packet_error={workspace.packet_error.clone()} />

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod examples;
 pub mod highlight;
+pub mod object;
 pub mod packet_list;
 pub mod panels;
 pub mod panic_banner;

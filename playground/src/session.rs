@@ -195,10 +195,12 @@ pub fn parse_packet(text: &str) -> Result<Vec<u8>, String> {
 
 /// Assembles `source`, verifies it, and runs it on `packet` when accepted.
 pub fn analyse(source: &str, packet: &[u8]) -> Report {
-    let program = match assemble(source) {
+    let mut program = match assemble(source) {
         Ok(p) => p,
         Err(e) => return Report::Asm(e.into()),
     };
+    // Text disassembled from a clang object keeps its C lines as comments.
+    crate::object::attach_c_lines(source, &mut program);
     let listing = listing(&program);
     let options = VerifierOptions {
         trace_limit: TRACE_LIMIT,

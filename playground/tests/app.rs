@@ -13,6 +13,10 @@ use web_sys::{
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Opening clang objects (file input, drop on the editor).
+#[path = "app/object.rs"]
+mod object;
+
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
 }

@@ -37,7 +37,12 @@ pub fn MapsPanel(props: &MapsProps) -> Html {
         return html! { <p class="hint">{ "This program declares no maps (.map name, type, key=, value=, max_entries=)." }</p> };
     }
     if maps.is_empty() {
-        return html! { <p class="hint">{ "The program was not run, so the maps were not created." }</p> };
+        return html! {
+            <div class="maps">
+                <p class="hint">{ "The program was not run, so the maps were not created. Declared:" }</p>
+                { for props.analysis.program.maps.iter().map(declared_map) }
+            </div>
+        };
     }
     let tables = maps.iter().map(|m| {
         let rows = m.entries.iter().map(|(k, v)| html! {
@@ -61,4 +66,17 @@ pub fn MapsPanel(props: &MapsProps) -> Html {
         }
     });
     html! { <div class="maps">{ for tables }</div> }
+}
+
+/// A map as the program declares it, with the initial contents of a global
+/// (`.rodata`, `.data`, `.bss`).
+fn declared_map(m: &vm_core::MapDef) -> Html {
+    html! {
+        <section class="map">
+            <h3 class="mono">{ format!("{} ", m.name) }<span class="muted">{ format!("{} · key {} B · value {} B · max_entries {}", m.map_type.name(), m.key_size, m.value_size, m.max_entries) }</span></h3>
+            if let Some(init) = &m.initial_value {
+                <p class="mono">{ format!("initial value: {}", hex(init)) }</p>
+            }
+        </section>
+    }
 }

@@ -4,6 +4,7 @@
 mod editor;
 mod inspector;
 mod maps;
+mod object_opener;
 mod packet;
 pub mod packets;
 mod program;
@@ -14,6 +15,7 @@ mod verifier;
 pub use editor::{Editor, EditorProps};
 pub use inspector::{Inspector, InspectorProps};
 pub use maps::{MapsPanel, MapsProps};
+pub use object_opener::{ObjectOpener, ObjectOpenerProps};
 pub use packet::{PacketPanel, PacketProps};
 pub use packets::{PacketsPanel, PacketsProps};
 pub use program::{ProgramPanel, ProgramProps};

@@ -28,6 +28,9 @@ impl PartialEq for ProgramProps {
 #[component]
 pub fn ProgramPanel(props: &ProgramProps) -> Html {
     let error_insn = props.analysis.verdict.error.as_ref().map(|e| e.insn);
+    // The C source column, for programs from clang objects built with -g.
+    let program = &props.analysis.program;
+    let has_c = program.c_lines.iter().any(Option::is_some);
     let rows = props.analysis.listing.iter().map(|row| {
         let index = row.index;
         let onclick = {
@@ -46,6 +49,9 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
                 <td class="mono">{ row.pseudo_c.clone() }</td>
                 <td class="mono muted">{ row.mnemonic.clone() }</td>
                 <td class="num muted">{ row.line.map(|l| l.to_string()).unwrap_or_default() }</td>
+                if has_c {
+                    <td class="mono c-line">{ c_line(program, index) }</td>
+                }
             </tr>
         }
     });
@@ -53,8 +59,19 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
         <table class="listing" id="listing">
             <thead><tr>
                 <th>{ "#" }</th><th>{ "bytes" }</th><th>{ "pseudo-C" }</th><th>{ "mnemonic" }</th><th>{ "line" }</th>
+                if has_c { <th>{ "C source" }</th> }
             </tr></thead>
             <tbody>{ for rows }</tbody>
         </table>
+    }
+}
+
+/// The C line of instruction `index`, with its place as a tooltip.
+fn c_line(program: &vm_core::Program, index: usize) -> Html {
+    match program.c_line(index) {
+        Some(l) => html! {
+            <span title={format!("{}:{}", l.file, l.line)}>{ l.text.trim().to_string() }</span>
+        },
+        None => Html::default(),
     }
 }
