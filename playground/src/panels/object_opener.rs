@@ -244,18 +244,24 @@ pub fn ObjectOpener(props: &ObjectOpenerProps) -> Html {
             <div class="object-picker" id="object-programs">
                 <p class="object-file">
                     <span class="mono">{ opened.file_name.clone() }</span>
-                    <span class="hint">{ format!(" · {} programs", opened.programs.len()) }</span>
+                    if let [only] = opened.programs.as_slice() {
+                        <span class="hint">{ format!(" · {} in section {} ({}, {} insns)", only.name, only.section, only.kind, only.insns) }</span>
+                    } else {
+                        <span class="hint">{ format!(" · {} programs", opened.programs.len()) }</span>
+                    }
                     if state.loaded.is_none() {
                         <span class="hint">{ " · pick one to load" }</span>
                     }
                     <button class="button small object-close" onclick={close.clone()} aria-label="Close the object">{ "×" }</button>
                 </p>
+                if opened.programs.len() > 1 {
                 <table class="listing">
                     <thead><tr>
                         <th>{ "program" }</th><th>{ "section" }</th><th>{ "type" }</th><th>{ "insns" }</th><th></th>
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
+                }
             </div>
         }
     });

@@ -47,19 +47,20 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
                 <td class="num">{ index }</td>
                 <td class="mono bytes">{ row.bytes.clone() }</td>
                 <td class="mono">{ row.pseudo_c.clone() }</td>
-                <td class="mono muted">{ row.mnemonic.clone() }</td>
-                <td class="num muted">{ row.line.map(|l| l.to_string()).unwrap_or_default() }</td>
                 if has_c {
                     <td class="mono c-line">{ c_line(program, index) }</td>
                 }
+                <td class="mono muted">{ row.mnemonic.clone() }</td>
+                <td class="num muted">{ row.line.map(|l| l.to_string()).unwrap_or_default() }</td>
             </tr>
         }
     });
     html! {
         <table class="listing" id="listing">
             <thead><tr>
-                <th>{ "#" }</th><th>{ "bytes" }</th><th>{ "pseudo-C" }</th><th>{ "mnemonic" }</th><th>{ "line" }</th>
+                <th>{ "#" }</th><th>{ "bytes" }</th><th>{ "pseudo-C" }</th>
                 if has_c { <th>{ "C source" }</th> }
+                <th>{ "mnemonic" }</th><th>{ "line" }</th>
             </tr></thead>
             <tbody>{ for rows }</tbody>
         </table>
