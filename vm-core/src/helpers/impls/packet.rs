@@ -130,7 +130,7 @@ pub(super) fn skb_load_bytes(
     let Some((data, plen)) = packet_info(env) else {
         return ret_errno(EFAULT);
     };
-    if offset > i32::MAX as u64 || offset + len > plen as u64 {
+    if offset > i32::MAX as u64 || offset.saturating_add(len) > plen as u64 {
         env.write(
             mem,
             a[2],
@@ -158,7 +158,7 @@ pub(super) fn skb_store_bytes(
     let Some((data, plen)) = packet_info(env) else {
         return ret_errno(EFAULT);
     };
-    if offset > i32::MAX as u64 || offset + len > plen as u64 {
+    if offset > i32::MAX as u64 || offset.saturating_add(len) > plen as u64 {
         return ret_errno(EFAULT);
     }
     let bytes = env.read(mem, a[2], len, name)?;
