@@ -62,6 +62,12 @@ fn mutate(prog: &Program, edits: &[(usize, u8, i32)]) -> Option<Program> {
 
 /// Runs an accepted program on `data`; panics on a fault the verifier should have prevented.
 fn run_checked(prog: &Program, data: &[u8], name: &str) {
+    // The runtime tells maps apart by name; corpus maps are unnamed, as the kernel oracle's.
+    let mut named = prog.clone();
+    for (i, m) in named.maps.iter_mut().enumerate() {
+        m.name = format!("map{i}");
+    }
+    let prog = &named;
     let Ok(mut maps) = Maps::for_program(prog, MapsConfig::default()) else {
         return;
     };
