@@ -263,62 +263,62 @@ fn refine(a: &mut RegState, b: &mut RegState, cond: JmpCond, w: Width, taken: bo
     sync(a, b)
 }
 
-/// `x != c`: trims `c` off the ends of x's ranges; false when nothing is left.
-fn ne64(x: &mut RegState, c: u64) -> bool {
-    if x.umin == c {
-        if c == u64::MAX {
-            return false;
+/// Removes `c` from the ends of the range `[min, max]`; false when the range
+/// cannot exclude it (an end would step past the type's limit).
+fn trim_ends<T: Copy + PartialEq>(
+    min: &mut T,
+    max: &mut T,
+    c: T,
+    succ: impl Fn(T) -> Option<T>,
+    pred: impl Fn(T) -> Option<T>,
+) -> bool {
+    if *min == c {
+        match succ(c) {
+            Some(n) => *min = n,
+            None => return false,
         }
-        x.umin += 1;
     }
-    if x.umax == c {
-        if c == 0 {
-            return false;
+    if *max == c {
+        match pred(c) {
+            Some(n) => *max = n,
+            None => return false,
         }
-        x.umax -= 1;
-    }
-    if x.smin == c as i64 {
-        if x.smin == i64::MAX {
-            return false;
-        }
-        x.smin += 1;
-    }
-    if x.smax == c as i64 {
-        if x.smax == i64::MIN {
-            return false;
-        }
-        x.smax -= 1;
     }
     true
 }
 
+/// `x != c`: trims `c` off the ends of x's ranges; false when nothing is left.
+fn ne64(x: &mut RegState, c: u64) -> bool {
+    trim_ends(
+        &mut x.umin,
+        &mut x.umax,
+        c,
+        |v| v.checked_add(1),
+        |v| v.checked_sub(1),
+    ) && trim_ends(
+        &mut x.smin,
+        &mut x.smax,
+        c as i64,
+        |v| v.checked_add(1),
+        |v| v.checked_sub(1),
+    )
+}
+
 /// `x != c` on the low 32 bits.
 fn ne32(x: &mut RegState, c: u32) -> bool {
-    if x.u32_min == c {
-        if c == u32::MAX {
-            return false;
-        }
-        x.u32_min += 1;
-    }
-    if x.u32_max == c {
-        if c == 0 {
-            return false;
-        }
-        x.u32_max -= 1;
-    }
-    if x.s32_min == c as i32 {
-        if x.s32_min == i32::MAX {
-            return false;
-        }
-        x.s32_min += 1;
-    }
-    if x.s32_max == c as i32 {
-        if x.s32_max == i32::MIN {
-            return false;
-        }
-        x.s32_max -= 1;
-    }
-    true
+    trim_ends(
+        &mut x.u32_min,
+        &mut x.u32_max,
+        c,
+        |v| v.checked_add(1),
+        |v| v.checked_sub(1),
+    ) && trim_ends(
+        &mut x.s32_min,
+        &mut x.s32_max,
+        c as i32,
+        |v| v.checked_add(1),
+        |v| v.checked_sub(1),
+    )
 }
 
 fn sync(a: &mut RegState, b: &mut RegState) -> bool {
