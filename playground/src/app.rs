@@ -23,6 +23,7 @@ fn initial_workspace() -> Workspace {
         storage::load_packet().unwrap_or_else(|| SAMPLE_PACKET_HEX.to_string()),
     )
     .with_packets(storage::load_packets().and_then(|j| PacketList::from_json(&j)))
+    .with_map_edits(storage::load_map_edits())
 }
 
 /// The whole playground.
@@ -41,6 +42,7 @@ pub fn App() -> Html {
     use_effect_with(workspace.packets.clone(), |packets| {
         storage::save_packets(&packets.to_json())
     });
+    use_effect_with(workspace.map_edits.clone(), storage::save_map_edits);
 
     // Stable callbacks (made once), so a verifier step does not re-render
     // the editor's every line.

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod examples;
 pub mod highlight;
+pub mod map_edits;
 pub mod object;
 pub mod packet_list;
 pub mod panels;

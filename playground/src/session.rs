@@ -16,6 +16,8 @@ use vm_core::run::{run_with, Input, KprobeEvent, RunError, RunOptions, Tracepoin
 use vm_core::verifier::{verify, StepEvent, VerifierOptions, VerifierResult};
 use vm_core::{Program, ProgramType};
 
+use crate::map_edits::MapEdits;
+
 /// Instructions a run may execute before the UI calls it a runaway loop.
 pub const RUN_BUDGET: u64 = 1_000_000;
 
@@ -141,6 +143,20 @@ pub struct MapView {
 /// Rows shown per map.
 pub const MAP_ROWS: usize = 256;
 
+/// One record the run sent to user space, for the event log: a
+/// `bpf_trace_printk` line, a ring buffer record or a perf event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventView {
+    /// Where it went: `trace_pipe`, or the map's name and kind.
+    pub source: String,
+    /// The CPU it was produced on.
+    pub cpu: u32,
+    /// The text (trace lines) or the record's bytes as hex.
+    pub text: String,
+    /// The record's length in bytes (0 for trace lines).
+    pub len: usize,
+}
+
 /// An assembled program and everything the core says about it.
 #[derive(Debug)]
 pub struct Analysis {
@@ -156,6 +172,12 @@ pub struct Analysis {
     pub run: RunEnd,
     /// The maps after the run.
     pub maps: Vec<MapView>,
+    /// The maps as user space filled them before the run (`.entry` lines
+    /// and the Maps panel's edits), for the diff.
+    pub maps_before: Vec<MapView>,
+    /// `bpf_trace_printk` lines, ring buffer records and perf events, in
+    /// that order.
+    pub events: Vec<EventView>,
     /// The run recorded step by step (accepted programs only), for
     /// "abstract beside concrete".
     pub concrete: Option<concrete::RunTrace>,
@@ -195,6 +217,12 @@ pub fn parse_packet(text: &str) -> Result<Vec<u8>, String> {
 
 /// Assembles `source`, verifies it, and runs it on `packet` when accepted.
 pub fn analyse(source: &str, packet: &[u8]) -> Report {
+    analyse_with(source, packet, &MapEdits::default())
+}
+
+/// [`analyse`] with the Maps panel's edits applied to the maps' initial
+/// entries (on top of the source's `.entry` lines) before the run.
+pub fn analyse_with(source: &str, packet: &[u8], edits: &MapEdits) -> Report {
     let mut program = match assemble(source) {
         Ok(p) => p,
         Err(e) => return Report::Asm(e.into()),
@@ -218,13 +246,17 @@ pub fn analyse(source: &str, packet: &[u8]) -> Report {
         summary: verifier.summary(),
         log: verifier.log().to_string(),
     };
-    let (run, maps) = if verdict.accepted {
-        run_program(&program, packet)
+    // The program keeps its own `.entry` lines; the run's maps get the
+    // edits on top (see `maps_before`).
+    let mut edited = program.clone();
+    edits.apply(&mut edited);
+    let ran = if verdict.accepted {
+        run_program(&edited, packet)
     } else {
-        (RunEnd::NotLoaded, Vec::new())
+        Ran::default()
     };
     let concrete = if verdict.accepted {
-        concrete::record(&program, packet)
+        concrete::record(&edited, packet)
     } else {
         None
     };
@@ -233,8 +265,10 @@ pub fn analyse(source: &str, packet: &[u8]) -> Report {
         listing,
         verifier,
         verdict,
-        run,
-        maps,
+        run: ran.end,
+        maps: ran.maps,
+        maps_before: ran.maps_before,
+        events: ran.events,
         concrete,
     }))
 }
@@ -262,7 +296,36 @@ pub(crate) fn input_for(program: &Program, packet: &[u8]) -> Input {
     }
 }
 
-fn run_program(program: &Program, packet: &[u8]) -> (RunEnd, Vec<MapView>) {
+/// What running an accepted program gave.
+struct Ran {
+    end: RunEnd,
+    maps: Vec<MapView>,
+    maps_before: Vec<MapView>,
+    events: Vec<EventView>,
+}
+
+impl Default for Ran {
+    fn default() -> Self {
+        Ran {
+            end: RunEnd::NotLoaded,
+            maps: Vec::new(),
+            maps_before: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
+/// The maps `program` (as assembled) declares as user space fills them
+/// before a run (its `.entry` lines, then `edits`), or why they cannot be
+/// made.
+pub fn maps_before(program: &Program, edits: &MapEdits) -> Result<Vec<MapView>, String> {
+    let mut program = program.clone();
+    edits.apply(&mut program);
+    let maps = Maps::for_program(&program, MapsConfig::default()).map_err(|e| e.to_string())?;
+    Ok(map_views(&program, &maps))
+}
+
+fn run_program(program: &Program, packet: &[u8]) -> Ran {
     let mut maps = match Maps::for_program(program, MapsConfig::default()) {
         Ok(m) => m,
         Err(e) => {
@@ -271,21 +334,29 @@ fn run_program(program: &Program, packet: &[u8]) -> (RunEnd, Vec<MapView>) {
                 line: None,
                 message: format!("maps: {e}"),
             };
-            return (end, Vec::new());
+            return Ran {
+                end,
+                ..Ran::default()
+            };
         }
     };
+    let maps_before = map_views(program, &maps);
+    let mut events = Vec::new();
     let options = RunOptions {
         budget: RUN_BUDGET,
         ..RunOptions::default()
     };
     let end = match run_with(program, &input_for(program, packet), &mut maps, options) {
-        Ok(out) => RunEnd::Returned {
-            r0: out.verdict.code,
-            verdict: out.verdict.name,
-            executed: out.executed,
-            packet_out: out.packet,
-            trace_log: out.trace_log.into_iter().map(|l| l.message).collect(),
-        },
+        Ok(out) => {
+            events = event_views(program, &out);
+            RunEnd::Returned {
+                r0: out.verdict.code,
+                verdict: out.verdict.name,
+                executed: out.executed,
+                packet_out: out.packet,
+                trace_log: out.trace_log.into_iter().map(|l| l.message).collect(),
+            }
+        }
         Err(RunError::Exec(e)) => {
             let full = e.to_string();
             let prefix = format!("insn {}: ", e.pc);
@@ -301,7 +372,34 @@ fn run_program(program: &Program, packet: &[u8]) -> (RunEnd, Vec<MapView>) {
             message: e.to_string(),
         },
     };
-    (end, map_views(program, &maps))
+    Ran {
+        end,
+        maps: map_views(program, &maps),
+        maps_before,
+        events,
+    }
+}
+
+fn event_views(program: &Program, out: &vm_core::run::Outcome) -> Vec<EventView> {
+    let lines = out.trace_log.iter().map(|l| EventView {
+        source: "trace_pipe".into(),
+        cpu: l.cpu,
+        text: l.trace_pipe(),
+        len: 0,
+    });
+    let records = out.events.iter().map(|e| {
+        let source = match program.maps.get(e.map) {
+            Some(def) => format!("{} ({})", def.name, def.map_type.name()),
+            None => format!("map {}", e.map),
+        };
+        EventView {
+            source,
+            cpu: e.cpu,
+            text: hex(&e.data),
+            len: e.data.len(),
+        }
+    });
+    lines.chain(records).collect()
 }
 
 fn map_views(program: &Program, maps: &Maps) -> Vec<MapView> {
@@ -568,7 +666,13 @@ pub struct BatchRun {
 impl BatchRun {
     /// Assembles and verifies `source`; the error says why it cannot run.
     pub fn prepare(source: &str) -> Result<BatchRun, String> {
-        let program = assemble(source).map_err(|e| format!("assembly error: {e}"))?;
+        BatchRun::prepare_with(source, &MapEdits::default())
+    }
+
+    /// [`BatchRun::prepare`] with the Maps panel's edits in the maps.
+    pub fn prepare_with(source: &str, edits: &MapEdits) -> Result<BatchRun, String> {
+        let mut program = assemble(source).map_err(|e| format!("assembly error: {e}"))?;
+        edits.apply(&mut program);
         let verifier = verify(&program, &VerifierOptions::default());
         if let Some(e) = &verifier.error {
             return Err(format!(

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use crate::map_edits::{MapEdit, MapEdits};
 use crate::packet_list::{PacketAction, PacketList};
 use crate::session::{self, Report, SAMPLE_PACKET_HEX};
 
@@ -69,6 +70,8 @@ pub struct Workspace {
     /// The packet list; its selected packet is the input of Run (and
     /// `packet` holds that packet's text).
     pub packets: PacketList,
+    /// Map entries put in or deleted from user space before the run.
+    pub map_edits: MapEdits,
 }
 
 impl Workspace {
@@ -83,6 +86,7 @@ impl Workspace {
             step: 0,
             tab: Tab::default(),
             packet_error: None,
+            map_edits: MapEdits::default(),
         }
     }
 
@@ -92,6 +96,14 @@ impl Workspace {
         if let Some(list) = packets {
             self.packet = list.selected_text();
             self.packets = list;
+        }
+        self
+    }
+
+    /// This workspace with `edits` as its map edits, when given (saved ones).
+    pub fn with_map_edits(mut self, edits: Option<MapEdits>) -> Self {
+        if let Some(edits) = edits {
+            self.map_edits = edits;
         }
         self
     }
@@ -128,7 +140,7 @@ impl Workspace {
             Err(e) => (Vec::new(), Some(e)),
         };
         let mut next = Workspace {
-            report: Some(session::analyse(&self.source, &bytes)),
+            report: Some(session::analyse_with(&self.source, &bytes, &self.map_edits)),
             packet_error,
             stale: false,
             ..self.clone()
@@ -197,6 +209,10 @@ pub enum Action {
     Packets(PacketAction),
     /// Replace the packet list (restored from storage or a share link).
     SetPackets(PacketList),
+    /// Put or delete a map entry from user space (the next run sees it).
+    EditMap(MapEdit),
+    /// Undo every edit of one map (back to the source's `.entry` lines).
+    ResetMap(String),
 }
 
 impl Reducible for Workspace {
@@ -268,6 +284,16 @@ impl Reducible for Workspace {
                 packets,
                 ..(*self).clone()
             }),
+            Action::EditMap(edit) => Rc::new(Workspace {
+                map_edits: self.map_edits.with(edit),
+                stale: self.report.is_some(),
+                ..(*self).clone()
+            }),
+            Action::ResetMap(map) => Rc::new(Workspace {
+                map_edits: self.map_edits.without_map(&map),
+                stale: self.report.is_some(),
+                ..(*self).clone()
+            }),
         }
     }
 }
@@ -318,5 +344,38 @@ mod tests {
         assert_eq!(w.step, n - 1);
         let w = w.reduce(Action::Step(StepMove::Forward));
         assert_eq!(w.step, n - 1, "no step after the last");
+    }
+
+    #[test]
+    fn a_map_edit_is_seen_by_the_next_run() {
+        let src = ".map cfg, array, key=4, value=8, max_entries=1
+                   *(u32 *)(r10 - 4) = 0
+r1 = map[cfg] ll
+r2 = r10
+r2 += -4
+                   call bpf_map_lookup_elem
+r1 = r0
+r0 = 0
+if r1 == 0 goto out
+                   r0 = *(u64 *)(r1 + 0)
+out:
+exit
+";
+        let w = ws(src).reduce(Action::EditMap(MapEdit::Put {
+            map: "cfg".into(),
+            key: vec![0; 4],
+            value: 3u64.to_le_bytes().to_vec(),
+        }));
+        let w = w.reduce(Action::Run);
+        let Some(Report::Analysed(a)) = &w.report else {
+            panic!("expected a run")
+        };
+        assert!(
+            matches!(a.run, session::RunEnd::Returned { r0: 3, .. }),
+            "{:?}",
+            a.run
+        );
+        let w = w.reduce(Action::ResetMap("cfg".into()));
+        assert!(w.stale && w.map_edits.is_empty());
     }
 }

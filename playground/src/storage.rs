@@ -37,3 +37,15 @@ pub fn load_packets() -> Option<String> {
 pub fn save_packets(json: &str) {
     let _ = LocalStorage::set(PACKETS_KEY, json);
 }
+
+const MAP_EDITS_KEY: &str = "bpfplay.map_edits";
+
+/// The saved map edits, if any (JSON of [`crate::map_edits::MapEdits`]).
+pub fn load_map_edits() -> Option<crate::map_edits::MapEdits> {
+    LocalStorage::get(MAP_EDITS_KEY).ok()
+}
+
+/// Saves the map edits.
+pub fn save_map_edits(edits: &crate::map_edits::MapEdits) {
+    let _ = LocalStorage::set(MAP_EDITS_KEY, edits);
+}

@@ -209,7 +209,8 @@ fn test(cx: &Context) -> ExitCode {
         steps.run(browser_steps[0], || wasm_test(cx, &env, "vm-core", "wasm"));
         steps.run(browser_steps[1], || {
             wasm_test(cx, &env, "playground", "app")?;
-            wasm_test(cx, &env, "playground", "verifier")
+            wasm_test(cx, &env, "playground", "verifier")?;
+            wasm_test(cx, &env, "playground", "maps")
         });
     }
     let env = tc.env(&cx.target_dir);

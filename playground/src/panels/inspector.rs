@@ -68,7 +68,17 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             let current = a.verifier.trace.get(ws.step).map(|s| s.insn);
             html! { <ProgramPanel analysis={a} {current} {on_pick} /> }
         }
-        (Tab::Maps, Some(a)) => html! { <MapsPanel analysis={a} /> },
+        (Tab::Maps, Some(a)) => {
+            let on_edit = {
+                let ws = ws.dispatcher();
+                Callback::from(move |e| ws.dispatch(Action::EditMap(e)))
+            };
+            let on_reset = {
+                let ws = ws.dispatcher();
+                Callback::from(move |m| ws.dispatch(Action::ResetMap(m)))
+            };
+            html! { <MapsPanel analysis={a} edits={ws.map_edits.clone()} stale={ws.stale} {on_edit} {on_reset} /> }
+        }
         (_, None) => needs_run(),
     };
     html! {
