@@ -566,21 +566,10 @@ impl Verifier<'_> {
                         ),
                     ));
                 }
-                // Anything the callback may have stored in its callers' stacks is now unknown
-                // unless it is unchanged, so repeated calls converge.
-                for f in self.cur.frames.iter_mut() {
-                    for s in f.stack.slots.iter_mut() {
-                        if s.is_spill()
-                            && s.spilled.ty == RegType::Scalar
-                            && !s.spilled.var_off.is_const()
-                        {
-                            continue;
-                        }
-                        if s.is_spill() && s.spilled.ty == RegType::Scalar {
-                            s.spilled = RegState::unknown();
-                        }
-                    }
-                }
+                // The call is checked again with the state the callback left; scalars
+                // that changed since the previous visit of the call are widened to
+                // unknown so that repeated visits converge (`widen_imprecise_scalars`).
+                self.widen_after_callback(callee.callsite);
                 if self.opts.log {
                     let s = format!("to caller at {}:\n", callee.callsite);
                     self.log_str(&s);

@@ -261,7 +261,14 @@ pub(crate) fn check(prog: &Program, helpers: &HelperRegistry) -> Result<Cfg, Rej
                 .is_some_and(|p| p.args.contains(&crate::helpers::ArgType::PtrToFunc)),
             _ => false,
         })
-        .collect();
+        .collect::<Vec<bool>>();
+    // The call is revisited after each callback run, like a loop header: always
+    // keep a state there so the revisits can be compared (as the kernel does).
+    for (pc, cb) in calls_callback.iter().enumerate() {
+        if *cb {
+            force_checkpoint[pc] = true;
+        }
+    }
     Ok(Cfg {
         subprogs,
         prune_point,

@@ -43,6 +43,11 @@ struct Saved {
     misses: u32,
 }
 
+/// How many times a callback-calling helper call is revisited with changing
+/// scalars before the changed ones are widened to unknown (see
+/// [`Verifier::widen_after_callback`]).
+pub const CALLBACK_REVISITS_BEFORE_WIDENING: usize = 8;
+
 /// The verifier's working state for one run.
 pub(crate) struct Verifier<'a> {
     pub prog: &'a Program,
@@ -307,6 +312,45 @@ impl<'a> Verifier<'a> {
         self.prev_jmps = self.jmps_processed;
         self.prev_insns = self.stats.processed_insns;
         Ok(false)
+    }
+
+    /// Widens the scalars a callback changed, against the newest state saved at
+    /// `callsite` on the current path (the kernel's `find_prev_entry` and
+    /// `widen_imprecise_scalars`). The kernel widens only scalars not marked
+    /// precise; we keep no precision marks, so we widen every changed scalar,
+    /// but only once the call has been revisited [`CALLBACK_REVISITS_BEFORE_WIDENING`]
+    /// times: a value that settles within that many callback runs (a bounded
+    /// counter the caller later relies on) keeps its bounds as in the kernel.
+    pub fn widen_after_callback(&mut self, callsite: usize) {
+        let cur = &self.cur;
+        let saved = &self.saved;
+        let mut entries = self
+            .explored
+            .get(callsite)
+            .into_iter()
+            .flatten()
+            .rev()
+            .filter_map(|&si| match saved.get(si) {
+                Some(Some(s))
+                    if s.branches > 0
+                        && s.state.frames.len() == cur.frames.len()
+                        && s.state
+                            .frames
+                            .iter()
+                            .zip(cur.frames.iter())
+                            .all(|(a, b)| a.callsite == b.callsite) =>
+                {
+                    Some(&s.state)
+                }
+                _ => None,
+            });
+        let Some(prev) = entries.next() else {
+            return;
+        };
+        if entries.count() + 1 < CALLBACK_REVISITS_BEFORE_WIDENING {
+            return;
+        }
+        super::prune::widen_changed_scalars(prev, &mut self.cur);
     }
 
     // ----- log ------------------------------------------------------------

@@ -196,6 +196,31 @@ pub fn states_equal(
         .all(|(a, b)| ids.check(*a, *b))
 }
 
+/// After a callback returns to its call, every scalar (in a register or spilled
+/// on the stack) that differs from the state saved at the call's previous visit
+/// becomes unknown, so that revisiting the call converges instead of growing a
+/// range by one iteration each time (the kernel's `widen_imprecise_scalars`).
+/// We keep no precision marks, so every scalar counts as imprecise here.
+pub fn widen_changed_scalars(old: &VerifierState, cur: &mut VerifierState) {
+    let mut ids = IdMap::default();
+    for (fo, fc) in old.frames.iter().zip(cur.frames.iter_mut()) {
+        for (ro, rc) in fo.regs.iter().zip(fc.regs.iter_mut()) {
+            widen_reg(ro, rc, &mut ids);
+        }
+        for (so, sc) in fo.stack.slots.iter().zip(fc.stack.slots.iter_mut()) {
+            if so.is_spill() && sc.is_spill() {
+                widen_reg(&so.spilled, &mut sc.spilled, &mut ids);
+            }
+        }
+    }
+}
+
+fn widen_reg(old: &RegState, cur: &mut RegState, ids: &mut IdMap) {
+    if old.ty == RegType::Scalar && cur.ty == RegType::Scalar && !regs_exact(old, cur, ids) {
+        *cur = RegState::unknown();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

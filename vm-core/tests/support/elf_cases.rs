@@ -24,7 +24,8 @@ pub fn load(file: &str, name: &str) -> (ElfObject, Program) {
 }
 
 /// (object, program, accepted by the verifier, text its rejection log holds).
-pub const VERDICTS: [(&str, &str, bool, &str); 7] = [
+pub const VERDICTS: [(&str, &str, bool, &str); 8] = [
+    ("loop_callback.o", "xdp_loop", true, ""),
     ("xdp_firewall.o", "xdp_firewall", true, ""),
     ("tc_load_bytes.o", "tc_drop_dns", true, ""),
     ("tp_ringbuf.o", "trace_execve", true, ""),
@@ -96,7 +97,15 @@ fn arp() -> Vec<u8> {
     ethernet(0x0806, &[0; 28])
 }
 
-pub const RUN_CASES: [RunCase; 3] = [
+pub const RUN_CASES: [RunCase; 4] = [
+    RunCase {
+        file: "loop_callback.o",
+        program: "xdp_loop",
+        setup: &[],
+        // XDP_PASS only when the callback summed 0..=9 and stopped the loop at 11 calls.
+        packets: &[("any packet", || vec![0; 20], XDP_PASS)],
+        after: &[],
+    },
     RunCase {
         file: "xdp_firewall.o",
         program: "xdp_firewall",

@@ -19,10 +19,14 @@ const BPF_MAP_UPDATE_ELEM: i64 = 2;
 const BPF_PROG_LOAD: i64 = 5;
 const BPF_PROG_TEST_RUN: i64 = 10;
 const BPF_MAP_FREEZE: i64 = 22;
+const BPF_BTF_LOAD: i64 = 18;
 
 /// `BPF_PSEUDO_MAP_FD` / `BPF_PSEUDO_MAP_VALUE`: kinds of `lddw` naming a map.
 const PSEUDO_MAP_FD: u8 = 1;
 const PSEUDO_MAP_VALUE: u8 = 2;
+/// `BPF_PSEUDO_CALL` (a bpf-to-bpf call) and `BPF_PSEUDO_FUNC` (a callback's address).
+const PSEUDO_CALL: u8 = 1;
+const PSEUDO_FUNC: u8 = 4;
 const BPF_F_RDONLY_PROG: u32 = 1 << 7;
 
 /// A file descriptor closed on drop.
@@ -186,6 +190,14 @@ impl Kernel {
             }
         }
         let bytes: Vec<u8> = raw.iter().flat_map(|r| r.to_bytes()).collect();
+        // The kernel takes a callback's address only with BTF `func_info`, which
+        // raw bytecode lacks: describe every function as libbpf would from BTF.
+        let uses_callbacks = raw.iter().any(|i| i.code == 0x18 && i.src == PSEUDO_FUNC);
+        let btf = if uses_callbacks {
+            Some(self.load_func_btf(&function_starts(&raw))?)
+        } else {
+            None
+        };
         let license = std::ffi::CString::new(license).unwrap();
         let mut log = vec![0u8; 1 << 24];
         let mut attr = [0u8; 128];
@@ -196,6 +208,12 @@ impl Kernel {
         put_u32(&mut attr, 24, 2); // log_level: every instruction, as ours prints
         put_u32(&mut attr, 28, log.len() as u32);
         put_u64(&mut attr, 32, log.as_mut_ptr() as u64);
+        if let Some((fd, func_info)) = &btf {
+            put_u32(&mut attr, 72, fd.0 as u32); // prog_btf_fd
+            put_u32(&mut attr, 76, 8); // func_info_rec_size
+            put_u64(&mut attr, 80, func_info.as_ptr() as u64);
+            put_u32(&mut attr, 88, (func_info.len() / 8) as u32);
+        }
         let result = bpf(BPF_PROG_LOAD, &mut attr);
         let end = log.iter().position(|b| *b == 0).unwrap_or(log.len());
         let log = String::from_utf8_lossy(&log[..end]).into_owned();
@@ -210,6 +228,63 @@ impl Kernel {
                 log,
             },
         })
+    }
+
+    /// Loads a BTF blob with one `FUNC` per function start (the first global,
+    /// the others static, as callbacks must be) and returns its fd and the
+    /// matching `func_info` records (`insn_off`, `type_id`).
+    fn load_func_btf(&self, starts: &[u32]) -> Result<(Fd, Vec<u8>), String> {
+        const KIND_INT: u32 = 1;
+        const KIND_FUNC: u32 = 12;
+        const KIND_FUNC_PROTO: u32 = 13;
+        let strings = b"\0int\0f\0".to_vec();
+        let (int_name, func_name) = (1u32, 5u32);
+        let mut types = Vec::new();
+        let mut push = |words: &[u32]| {
+            for w in words {
+                types.extend_from_slice(&w.to_le_bytes());
+            }
+        };
+        // [1] int: signed, 32 bits.
+        push(&[int_name, KIND_INT << 24, 4, (1 << 24) | 32]);
+        // [2] int (void): no parameters.
+        push(&[0, KIND_FUNC_PROTO << 24, 1]);
+        let mut func_info = Vec::new();
+        for (i, start) in starts.iter().enumerate() {
+            let linkage = u32::from(i == 0);
+            push(&[func_name, (KIND_FUNC << 24) | linkage, 2]);
+            func_info.extend_from_slice(&start.to_le_bytes());
+            func_info.extend_from_slice(&(3 + i as u32).to_le_bytes());
+        }
+        let mut blob = Vec::new();
+        blob.extend_from_slice(&0xeb9fu16.to_le_bytes());
+        blob.extend_from_slice(&[1, 0]); // version, flags
+        for w in [
+            24,
+            0,
+            types.len() as u32,
+            types.len() as u32,
+            strings.len() as u32,
+        ] {
+            blob.extend_from_slice(&w.to_le_bytes());
+        }
+        blob.extend_from_slice(&types);
+        blob.extend_from_slice(&strings);
+        let mut log = vec![0u8; 1 << 16];
+        let mut attr = [0u8; 128];
+        put_u64(&mut attr, 0, blob.as_ptr() as u64);
+        put_u64(&mut attr, 8, log.as_mut_ptr() as u64);
+        put_u32(&mut attr, 16, blob.len() as u32);
+        put_u32(&mut attr, 20, log.len() as u32);
+        put_u32(&mut attr, 24, 1);
+        let fd = bpf(BPF_BTF_LOAD, &mut attr).map_err(|e| {
+            let end = log.iter().position(|b| *b == 0).unwrap_or(log.len());
+            format!(
+                "BPF_BTF_LOAD: {e}: {}",
+                String::from_utf8_lossy(&log[..end])
+            )
+        })?;
+        Ok((Fd(fd as i32), func_info))
     }
 
     /// `BPF_PROG_TEST_RUN` on a packet: the return value and the packet after.
@@ -228,4 +303,23 @@ impl Kernel {
         out.truncate(out_len);
         Ok((retval, out))
     }
+}
+
+/// The first instruction of every function: the program's, and each target of
+/// a bpf-to-bpf call or a callback reference, in order.
+fn function_starts(raw: &[RawInsn]) -> Vec<u32> {
+    let mut starts = vec![0u32];
+    for (pc, i) in raw.iter().enumerate() {
+        let local_call = i.code == 0x85 && i.src == PSEUDO_CALL;
+        let func_ref = i.code == 0x18 && i.src == PSEUDO_FUNC;
+        if local_call || func_ref {
+            let target = pc as i64 + i64::from(i.imm) + 1;
+            if let Ok(t) = u32::try_from(target) {
+                starts.push(t);
+            }
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
 }

@@ -81,8 +81,22 @@ def prog(name, code, typ='xdp', maps=(), note='', ours=None):
     if ours:
         OURS[name] = ours
 
+def takes_callback(code):
+    return any(code[i] == 0x18 and code[i + 1] >> 4 == 4 for i in range(0, len(code), 8))
+
+def recorded(name):
+    # The verdict kernel_diff.rs recorded: it loads callbacks with the BTF
+    # func_info the kernel demands, which the oracle cannot pass.
+    path = os.path.join(HERE, name + '.prog')
+    if not os.path.exists(path):
+        raise SystemExit(name + ': takes a callback; record its verdict by hand, then check it with kernel_diff.rs')
+    lines = open(path).read().splitlines()
+    acc = 'expect: accept' in lines
+    msg = next((l[len('message: '):] for l in lines if l.startswith('message: ')), None)
+    return acc, msg
+
 def write(name, code, typ, maps, note):
-    acc, msg = kernel(code, typ, maps)
+    acc, msg = recorded(name) if takes_callback(code) else kernel(code, typ, maps)
     lines = []
     if note:
         lines.append('# ' + note)

@@ -313,10 +313,19 @@ prog('loop_no_progress', mov(0, 0) + jmp('jlt', 0, -1, 10) + EXIT)
 _unused = ('loop_unbounded_too_complex', call(7) + movr(6, 0) + mov(0, 0) + alu('add', 0, 1) + jmp('jgt', 6, -2, src=0) + EXIT)
 prog('loop_32bit_counter_ok', mov(0, 0) + alu('add', 0, 1, w32=True) + jmp('jlt', 0, -2, 16, w32=True) + EXIT)
 prog('loop_stack_counter_ok', st('dw', 10, -8, 0) + ldx('dw', 1, 10, -8) + alu('add', 1, 1) + stx('dw', 10, 1, -8) + jmp('jlt', 1, -4, 20) + RET0)
-prog('bpf_loop_ok', mov(1, 10) + ldfunc(2, 6) + mov(3, 0) + mov(4, 0) + call(181) + RET0 + RET0, ours=('accept', 'the kernel requires BTF func_info for callbacks and raw bytecode has none; we verify the callback'))
-prog('bpf_loop_bad_ret', mov(1, 10) + ldfunc(2, 6) + mov(3, 0) + mov(4, 0) + call(181) + RET0 + mov(0, 2) + EXIT, ours=('reject', 'the kernel requires BTF func_info for callbacks and raw bytecode has none; we verify the callback'))
+prog('bpf_loop_ok', mov(1, 10) + ldfunc(2, 6) + mov(3, 0) + mov(4, 0) + call(181) + RET0 + RET0, note='bpf_loop with a callback that returns 0: the kernel verifies the callback in its own frame (func_info from BTF)')
+prog('bpf_loop_bad_ret', mov(1, 10) + ldfunc(2, 6) + mov(3, 0) + mov(4, 0) + call(181) + RET0 + mov(0, 2) + EXIT, note='a bpf_loop callback must return 0 or 1')
 prog('bpf_loop_ctx_on_stack_ok', st('dw', 10, -8, 0) + mov(1, 10) + ldfunc(2, 7) + movr(3, 10) + alu('add', 3, -8) + mov(4, 0) + call(181) + RET0
-     + ldx('dw', 3, 2, 0) + alu('add', 3, 1) + stx('dw', 2, 3, 0) + RET0, ours=('accept', 'the kernel requires BTF func_info for callbacks and raw bytecode has none; we verify the callback'))
+     + ldx('dw', 3, 2, 0) + alu('add', 3, 1) + stx('dw', 2, 3, 0) + RET0, note="bpf_loop with a context on the caller's stack, passed to the callback as a pointer into frame 0")
+# Callback revisits: a growing sum must be widened, a settling counter must keep its bounds.
+prog('bpf_loop_sum_on_stack_ok', mov(1, 0) + stx('dw', 10, 1, -8) + mov(1, 100) + ldfunc(2, 8) + movr(3, 10) + alu('add', 3, -8) + mov(4, 0) + call(181)
+     + ldx('dw', 0, 10, -8) + alu('and_', 0, 1) + EXIT
+     + ldx('dw', 3, 2, 0) + alu('add', 3, src=1) + stx('dw', 2, 3, 0) + RET0,
+     note="a bpf_loop callback adds its index to a sum on the caller's stack: the sum grows each revisit of the call and is widened to unknown, so the revisits converge")
+prog('bpf_loop_bounded_counter_index_ok', mov(1, 0) + stx('dw', 10, 1, -8) + stx('dw', 10, 1, -48) + mov(1, 100) + ldfunc(2, 11) + movr(3, 10) + alu('add', 3, -8) + mov(4, 0) + call(181)
+     + ldx('dw', 1, 10, -8) + movr(2, 10) + alu('add', 2, -48) + alu('add', 2, src=1) + ldx('b', 0, 2, 0) + EXIT
+     + ldx('dw', 3, 2, 0) + jmp('jge', 3, 4, 4) + alu('add', 3, 1) + stx('dw', 2, 3, 0) + RET0 + mov(0, 1) + EXIT,
+     note="a bpf_loop callback counts up to 4 on the caller's stack; after the loop the count is a stack offset: its bounds [0, 4] settle within a few revisits and must survive them")
 prog('bpf_loop_not_func', mov(1, 10) + mov(2, 0) + mov(3, 0) + mov(4, 0) + call(181) + RET0)
 
 # ---- generated families (fixed seed) ---------------------------------------------------------
