@@ -6,13 +6,17 @@
 use std::rc::Rc;
 
 pub mod concrete;
+pub mod debug;
+pub mod tracing;
 pub mod walk;
+
+pub use tracing::{TracingEdit, TracingInput};
 
 use vm_core::asm::{assemble, AsmError, Syntax};
 use vm_core::disasm::format_insn;
 use vm_core::isa::encode;
 use vm_core::maps::{Maps, MapsConfig};
-use vm_core::run::{run_with, Input, KprobeEvent, RunError, RunOptions, TracepointEvent};
+use vm_core::run::{run_with, Input, RunError, RunOptions};
 use vm_core::verifier::{verify, StepEvent, VerifierOptions, VerifierResult};
 use vm_core::{Program, ProgramType};
 
@@ -181,6 +185,8 @@ pub struct Analysis {
     /// The run recorded step by step (accepted programs only), for
     /// "abstract beside concrete".
     pub concrete: Option<concrete::RunTrace>,
+    /// The same run indexed for the run debugger.
+    pub debug: Option<debug::Timeline>,
 }
 
 /// What the panels show after Run.
@@ -223,6 +229,17 @@ pub fn analyse(source: &str, packet: &[u8]) -> Report {
 /// [`analyse`] with the Maps panel's edits applied to the maps' initial
 /// entries (on top of the source's `.entry` lines) before the run.
 pub fn analyse_with(source: &str, packet: &[u8], edits: &MapEdits) -> Report {
+    analyse_inputs(source, packet, edits, &TracingInput::default())
+}
+
+/// [`analyse_with`], with `tracing` as the input of kprobe and tracepoint
+/// programs (the Run tab's tracing inputs).
+pub fn analyse_inputs(
+    source: &str,
+    packet: &[u8],
+    edits: &MapEdits,
+    tracing: &TracingInput,
+) -> Report {
     let mut program = match assemble(source) {
         Ok(p) => p,
         Err(e) => return Report::Asm(e.into()),
@@ -250,16 +267,24 @@ pub fn analyse_with(source: &str, packet: &[u8], edits: &MapEdits) -> Report {
     // edits on top (see `maps_before`).
     let mut edited = program.clone();
     edits.apply(&mut edited);
+    let input = tracing.input_for(&program, packet);
     let ran = if verdict.accepted {
-        run_program(&edited, packet)
+        run_program(&edited, &input)
     } else {
         Ran::default()
     };
     let concrete = if verdict.accepted {
-        concrete::record(&edited, packet)
+        concrete::record(&edited, &input)
     } else {
         None
     };
+    let frame = match program.prog_type {
+        ProgramType::Kprobe | ProgramType::Tracepoint => &[][..],
+        _ => packet,
+    };
+    let debug = concrete
+        .as_ref()
+        .map(|run| debug::Timeline::new(run, program.prog_type, program.insns.len(), frame));
     Report::Analysed(Rc::new(Analysis {
         program,
         listing,
@@ -270,6 +295,7 @@ pub fn analyse_with(source: &str, packet: &[u8], edits: &MapEdits) -> Report {
         maps_before: ran.maps_before,
         events: ran.events,
         concrete,
+        debug,
     }))
 }
 
@@ -289,11 +315,7 @@ fn listing(program: &Program) -> Vec<ListingRow> {
 }
 
 pub(crate) fn input_for(program: &Program, packet: &[u8]) -> Input {
-    match program.prog_type {
-        ProgramType::Kprobe => Input::kprobe(KprobeEvent::with_args("do_sys_openat2", 0, &[])),
-        ProgramType::Tracepoint => Input::tracepoint(TracepointEvent::sys_enter(0, [0; 6])),
-        _ => Input::packet(packet.to_vec()),
-    }
+    TracingInput::default().input_for(program, packet)
 }
 
 /// What running an accepted program gave.
@@ -325,7 +347,7 @@ pub fn maps_before(program: &Program, edits: &MapEdits) -> Result<Vec<MapView>, 
     Ok(map_views(&program, &maps))
 }
 
-fn run_program(program: &Program, packet: &[u8]) -> Ran {
+fn run_program(program: &Program, input: &Input) -> Ran {
     let mut maps = match Maps::for_program(program, MapsConfig::default()) {
         Ok(m) => m,
         Err(e) => {
@@ -346,7 +368,7 @@ fn run_program(program: &Program, packet: &[u8]) -> Ran {
         budget: RUN_BUDGET,
         ..RunOptions::default()
     };
-    let end = match run_with(program, &input_for(program, packet), &mut maps, options) {
+    let end = match run_with(program, input, &mut maps, options) {
         Ok(out) => {
             events = event_views(program, &out);
             RunEnd::Returned {

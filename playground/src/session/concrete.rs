@@ -2,9 +2,10 @@
 //! can put each register's concrete value beside the verifier's abstract
 //! state for the same instruction.
 
+use vm_core::interp::RegionKind;
 use vm_core::interp::{Trace, TraceStep};
 use vm_core::maps::{Maps, MapsConfig};
-use vm_core::run::{Execution, RunOptions};
+use vm_core::run::{Execution, Input, RunOptions};
 use vm_core::Program;
 
 /// Run steps recorded (a longer run is cut; the verifier trace is too).
@@ -20,6 +21,10 @@ pub struct RunTrace {
     pub regions: Vec<(u64, u64, String)>,
     /// The run went on past [`RUN_TRACE_LIMIT`] steps.
     pub truncated: bool,
+    /// The context's bytes at entry.
+    pub ctx: Vec<u8>,
+    /// The packet region's bytes at entry (empty for tracing programs).
+    pub packet: Vec<u8>,
 }
 
 impl RunTrace {
@@ -32,16 +37,25 @@ impl RunTrace {
     }
 }
 
-/// Runs `program` on `packet` (as [`super::analyse`] does), recording each step.
+/// Runs `program` on `input` (as [`super::analyse`] does), recording each step.
 /// `None` when the run cannot start.
-pub fn record(program: &Program, packet: &[u8]) -> Option<RunTrace> {
+pub fn record(program: &Program, input: &Input) -> Option<RunTrace> {
     let mut maps = Maps::for_program(program, MapsConfig::default()).ok()?;
-    let input = super::input_for(program, packet);
     let options = RunOptions {
         budget: super::RUN_BUDGET,
         ..RunOptions::default()
     };
-    let mut exec = Execution::new(program, &input, &mut maps, options).ok()?;
+    let mut exec = Execution::new(program, input, &mut maps, options).ok()?;
+    let memory = exec.vm().memory();
+    let bytes_of = |kind: RegionKind| {
+        memory
+            .regions()
+            .iter()
+            .find(|r| r.kind() == kind)
+            .map(|r| r.data().to_vec())
+            .unwrap_or_default()
+    };
+    let (ctx, packet) = (bytes_of(RegionKind::Context), bytes_of(RegionKind::Packet));
     let regions = exec
         .vm()
         .memory()
@@ -56,5 +70,7 @@ pub fn record(program: &Program, packet: &[u8]) -> Option<RunTrace> {
         truncated: trace.truncated || trace.steps.len() >= RUN_TRACE_LIMIT,
         steps: trace.steps,
         regions,
+        ctx,
+        packet,
     })
 }
