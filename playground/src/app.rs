@@ -54,6 +54,12 @@ pub fn App() -> Html {
         let ws = workspace.dispatcher();
         use_callback((), move |(), _| ws.dispatch(Action::Run))
     };
+    let on_breakpoint = {
+        let ws = workspace.dispatcher();
+        use_callback((), move |line: u32, _| {
+            ws.dispatch(Action::ToggleBreakpoint(line))
+        })
+    };
     let on_example = {
         let ws = workspace.dispatcher();
         Callback::from(move |id: String| {
@@ -87,11 +93,10 @@ pub fn App() -> Html {
     let (error, current_line) = match &workspace.report {
         Some(Report::Asm(e)) if !workspace.stale => (Some(e.clone()), None),
         Some(Report::Analysed(a)) if !workspace.stale => {
-            let line = a
-                .verifier
-                .trace
-                .get(workspace.step)
-                .and_then(|s| a.program.source_map.line_of(s.insn));
+            // The verifier stepper's instruction, or the run debugger's when it moved last.
+            let line = workspace
+                .current_insn()
+                .and_then(|insn| a.program.source_map.line_of(insn));
             (None, line)
         }
         _ => (None, None),
@@ -102,7 +107,8 @@ pub fn App() -> Html {
             <Toolbar on_run={on_run.clone()} {on_example} {on_share} share_status={(*share_status).clone()} />
             <main class="workspace">
                 <ObjectOpener source={AttrValue::from(workspace.source.clone())} on_load={on_object}>
-                    <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line} {on_edit} {on_run} />
+                    <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line} {on_edit} {on_run}
+                        breakpoints={workspace.debug.breakpoints.clone()} {on_breakpoint} />
                 </ObjectOpener>
                 <div class="side">
                     <ResultPanel report={workspace.report.clone()} stale={workspace.stale}

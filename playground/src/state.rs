@@ -7,7 +7,7 @@ use yew::Reducible;
 
 use crate::map_edits::{MapEdit, MapEdits};
 use crate::packet_list::{PacketAction, PacketList};
-use crate::session::{self, Report, SAMPLE_PACKET_HEX};
+use crate::session::{self, Report, TracingEdit, TracingInput, SAMPLE_PACKET_HEX};
 
 /// The program shown when nothing is saved: the first thing to run.
 pub const DEFAULT_SOURCE: &str = "\
@@ -28,6 +28,37 @@ pub enum Tab {
     Maps,
     /// The input packet.
     Packet,
+    /// The run debugger and the tracing inputs.
+    Run,
+}
+
+/// A move of the run debugger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunMove {
+    /// Back to the start of the run.
+    Restart,
+    /// One instruction back.
+    Back,
+    /// One instruction forward.
+    Forward,
+    /// On to the next breakpoint, or the end.
+    Continue,
+    /// To the end of the run.
+    End,
+    /// To `n` instructions executed.
+    To(usize),
+}
+
+/// Where the run debugger is and where it stops.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DebugState {
+    /// Instructions executed so far.
+    pub pos: usize,
+    /// Source lines with a breakpoint, sorted.
+    pub breakpoints: Vec<u32>,
+    /// The run debugger (not the verifier stepper) moved last: the editor and
+    /// the program view highlight its instruction.
+    pub active: bool,
 }
 
 /// A move of the verifier stepper.
@@ -72,6 +103,10 @@ pub struct Workspace {
     pub packets: PacketList,
     /// Map entries put in or deleted from user space before the run.
     pub map_edits: MapEdits,
+    /// The run debugger's position and breakpoints.
+    pub debug: DebugState,
+    /// The event and process table tracing programs run with.
+    pub tracing: TracingInput,
 }
 
 impl Workspace {
@@ -87,6 +122,8 @@ impl Workspace {
             tab: Tab::default(),
             packet_error: None,
             map_edits: MapEdits::default(),
+            debug: DebugState::default(),
+            tracing: TracingInput::default(),
         }
     }
 
@@ -140,11 +177,17 @@ impl Workspace {
             Err(e) => (Vec::new(), Some(e)),
         };
         let mut next = Workspace {
-            report: Some(session::analyse_with(&self.source, &bytes, &self.map_edits)),
+            report: Some(session::analyse_inputs(
+                &self.source,
+                &bytes,
+                &self.map_edits,
+                &self.tracing,
+            )),
             packet_error,
             stale: false,
             ..self.clone()
         };
+        next.debug.pos = 0;
         // Open on the failing step of a rejected program, else the first.
         next.step = next.error_step().unwrap_or(0);
         next
@@ -154,6 +197,46 @@ impl Workspace {
         let a = self.analysed()?;
         a.verdict.error.as_ref()?;
         a.verifier.trace.len().checked_sub(1)
+    }
+
+    /// The instruction the editor and program view highlight: the one the
+    /// run debugger is about to run (or ran last, at the end) when it moved
+    /// last, else the verifier stepper's.
+    pub fn current_insn(&self) -> Option<usize> {
+        let a = self.analysed()?;
+        if self.debug.active {
+            let run = a.concrete.as_ref()?;
+            let pos = self.debug.pos;
+            run.steps
+                .get(pos)
+                .or_else(|| pos.checked_sub(1).and_then(|p| run.steps.get(p)))
+                .map(|s| s.pc)
+        } else {
+            a.verifier.trace.get(self.step).map(|s| s.insn)
+        }
+    }
+
+    fn run_moved(&self, how: RunMove) -> usize {
+        let Some(a) = self.analysed() else { return 0 };
+        let (Some(t), Some(run)) = (&a.debug, &a.concrete) else {
+            return 0;
+        };
+        let pos = self.debug.pos.min(t.len);
+        match how {
+            RunMove::Restart => 0,
+            RunMove::Back => pos.saturating_sub(1),
+            RunMove::Forward => (pos + 1).min(t.len),
+            RunMove::End => t.len,
+            RunMove::To(n) => n.min(t.len),
+            RunMove::Continue => {
+                let lines = &self.debug.breakpoints;
+                let map = &a.program.source_map;
+                t.next_stop(run, pos, |pc| {
+                    map.line_of(pc)
+                        .is_some_and(|l| lines.binary_search(&l).is_ok())
+                })
+            }
+        }
     }
 
     fn moved(&self, how: StepMove) -> usize {
@@ -213,6 +296,12 @@ pub enum Action {
     EditMap(MapEdit),
     /// Undo every edit of one map (back to the source's `.entry` lines).
     ResetMap(String),
+    /// Move the run debugger.
+    RunStep(RunMove),
+    /// Set or clear the breakpoint on a source line.
+    ToggleBreakpoint(u32),
+    /// Change the tracing inputs (and run again, when there is a run).
+    Tracing(TracingEdit),
 }
 
 impl Reducible for Workspace {
@@ -255,12 +344,49 @@ impl Reducible for Workspace {
             ),
             Action::Step(how) => {
                 let step = self.moved(how);
-                if step == self.step {
+                if step == self.step && !self.debug.active {
                     return self;
                 }
-                Rc::new(Workspace {
+                let mut next = Workspace {
                     step,
                     ..(*self).clone()
+                };
+                next.debug.active = false;
+                Rc::new(next)
+            }
+            Action::RunStep(how) => {
+                let pos = self.run_moved(how);
+                if pos == self.debug.pos && self.debug.active {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.debug.pos = pos;
+                next.debug.active = true;
+                Rc::new(next)
+            }
+            Action::ToggleBreakpoint(line) => {
+                let mut next = (*self).clone();
+                match next.debug.breakpoints.binary_search(&line) {
+                    Ok(i) => {
+                        next.debug.breakpoints.remove(i);
+                    }
+                    Err(i) => next.debug.breakpoints.insert(i, line),
+                }
+                Rc::new(next)
+            }
+            Action::Tracing(edit) => {
+                let tracing = self.tracing.apply(edit);
+                if tracing == self.tracing {
+                    return self;
+                }
+                let next = Workspace {
+                    tracing,
+                    ..(*self).clone()
+                };
+                Rc::new(if next.report.is_some() {
+                    next.run()
+                } else {
+                    next
                 })
             }
             Action::Show(tab) => Rc::new(Workspace {
@@ -301,6 +427,57 @@ impl Reducible for Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_run_debugger_steps_and_stops_at_breakpoints() {
+        // Lines: 1 .type, 2 r1 = 0, 3 loop:, 4 r1 += 1, 5 if, 6 r0 = 2, 7 exit.
+        let src = ".type xdp\nr1 = 0\nloop:\nr1 += 1\nif r1 < 3 goto loop\nr0 = 2\nexit\n";
+        let w = ws(src).reduce(Action::Run);
+        assert_eq!(w.debug.pos, 0);
+        let w = w.reduce(Action::RunStep(RunMove::Forward));
+        assert_eq!(w.debug.pos, 1);
+        assert!(w.debug.active);
+        assert_eq!(w.current_insn(), Some(1), "about to run r1 += 1");
+        let w = w.reduce(Action::ToggleBreakpoint(4));
+        assert_eq!(w.debug.breakpoints, [4]);
+        let w = w.reduce(Action::RunStep(RunMove::Continue));
+        assert_eq!(w.debug.pos, 3, "the second visit of line 4");
+        let w = w.reduce(Action::RunStep(RunMove::Continue));
+        assert_eq!(w.debug.pos, 5);
+        let w = w.reduce(Action::ToggleBreakpoint(4));
+        assert!(w.debug.breakpoints.is_empty());
+        let w = w.reduce(Action::RunStep(RunMove::Continue));
+        let end = w.debug.pos;
+        assert_eq!(end, 9, "runs to the end");
+        assert_eq!(w.current_insn(), Some(4), "the end shows exit");
+        let w = w.reduce(Action::RunStep(RunMove::Forward));
+        assert_eq!(w.debug.pos, end);
+        let w = w.reduce(Action::RunStep(RunMove::Back));
+        assert_eq!(w.debug.pos, end - 1);
+        let w = w.reduce(Action::RunStep(RunMove::Restart));
+        assert_eq!(w.debug.pos, 0);
+        let w = w.reduce(Action::Step(StepMove::Last));
+        assert!(
+            !w.debug.active,
+            "the verifier stepper takes the highlight back"
+        );
+        let w = w.reduce(Action::RunStep(RunMove::To(4)));
+        assert_eq!(w.debug.pos, 4);
+        assert_eq!(w.reduce(Action::Run).debug.pos, 0, "a new run starts over");
+    }
+
+    #[test]
+    fn a_tracing_edit_runs_again() {
+        let src = ".type kprobe\nr0 = *(u64 *)(r1 + 112)\nexit\n";
+        let w = ws(src).reduce(Action::Run);
+        let w = w.reduce(Action::Tracing(TracingEdit::Reg(14, 9)));
+        match &w.report {
+            Some(Report::Analysed(a)) => {
+                assert!(matches!(a.run, session::RunEnd::Returned { r0: 9, .. }))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     fn ws(source: &str) -> Rc<Workspace> {
         Rc::new(Workspace::new(source.into(), SAMPLE_PACKET_HEX.into()))

@@ -210,7 +210,8 @@ fn test(cx: &Context) -> ExitCode {
         steps.run(browser_steps[1], || {
             wasm_test(cx, &env, "playground", "app")?;
             wasm_test(cx, &env, "playground", "verifier")?;
-            wasm_test(cx, &env, "playground", "maps")
+            wasm_test(cx, &env, "playground", "maps")?;
+            wasm_test(cx, &env, "playground", "debugger")
         });
     }
     let env = tc.env(&cx.target_dir);

@@ -23,6 +23,12 @@ pub struct EditorProps {
     pub on_edit: Callback<String>,
     /// Ctrl+Enter (or Cmd+Enter).
     pub on_run: Callback<()>,
+    /// Lines with a run breakpoint (sorted).
+    #[prop_or_default]
+    pub breakpoints: Vec<u32>,
+    /// A line number in the gutter was clicked.
+    #[prop_or_default]
+    pub on_breakpoint: Callback<u32>,
 }
 
 /// The source editor panel.
@@ -83,7 +89,8 @@ pub fn Editor(props: &EditorProps) -> Html {
         let n = i + 1;
         let bad = error.is_some_and(|e| e.line as usize == n);
         let current = props.current_line == Some(n as u32);
-        html! { <GutterLine key={n} {n} {bad} {current} /> }
+        let breakpoint = props.breakpoints.binary_search(&(n as u32)).is_ok();
+        html! { <GutterLine key={n} {n} {bad} {current} {breakpoint} on_toggle={props.on_breakpoint.clone()} /> }
     });
     let highlighted = lines.iter().enumerate().map(|(i, line)| {
         let error = error.filter(|e| e.line as usize == i + 1).cloned();
@@ -120,12 +127,23 @@ struct GutterLineProps {
     n: usize,
     bad: bool,
     current: bool,
+    breakpoint: bool,
+    on_toggle: Callback<u32>,
 }
 
+/// A line number; a click sets or clears the run breakpoint on the line
+/// (the Run tab's breakpoint form does the same from the keyboard).
 #[component]
 fn GutterLine(props: &GutterLineProps) -> Html {
+    let onclick = {
+        let on_toggle = props.on_toggle.clone();
+        let n = props.n as u32;
+        Callback::from(move |_: MouseEvent| on_toggle.emit(n))
+    };
     html! {
-        <div class={classes!("gutter-line", props.bad.then_some("gutter-error"), props.current.then_some("gutter-current"))}>{ props.n }</div>
+        <div class={classes!("gutter-line", props.bad.then_some("gutter-error"), props.current.then_some("gutter-current"),
+            props.breakpoint.then_some("gutter-bp"))}
+            data-line={props.n.to_string()} title="Toggle a run breakpoint on this line" {onclick}>{ props.n }</div>
     }
 }
 

@@ -2,9 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::panels::{MapsPanel, PacketsPanel, ProgramPanel, VerifierPanel};
+use crate::panels::{MapsPanel, PacketsPanel, ProgramPanel, RunPanel, VerifierPanel};
 use crate::session::Report;
-use crate::state::{Action, StepMove, Tab, Workspace};
+use crate::state::{Action, RunMove, StepMove, Tab, Workspace};
 
 /// Inspector properties.
 #[derive(Properties, PartialEq)]
@@ -13,8 +13,9 @@ pub struct InspectorProps {
     pub workspace: UseReducerHandle<Workspace>,
 }
 
-const TABS: [(Tab, &str); 4] = [
+const TABS: [(Tab, &str); 5] = [
     (Tab::Verifier, "Verifier"),
+    (Tab::Run, "Run"),
     (Tab::Program, "Program"),
     (Tab::Maps, "Maps"),
     (Tab::Packet, "Packet"),
@@ -47,6 +48,10 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             ws.dispatch(Action::Show(Tab::Verifier));
         })
     };
+    let on_breakpoint = {
+        let ws = ws.dispatcher();
+        Callback::from(move |line: u32| ws.dispatch(Action::ToggleBreakpoint(line)))
+    };
     let analysis = match &ws.report {
         Some(Report::Analysed(a)) => Some(a.clone()),
         _ => None,
@@ -65,8 +70,21 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             html! { <VerifierPanel analysis={a} step={ws.step} {on_step} /> }
         }
         (Tab::Program, Some(a)) => {
-            let current = a.verifier.trace.get(ws.step).map(|s| s.insn);
-            html! { <ProgramPanel analysis={a} {current} {on_pick} /> }
+            let current = ws.current_insn();
+            html! { <ProgramPanel analysis={a} {current} {on_pick}
+            breakpoints={ws.debug.breakpoints.clone()} on_breakpoint={on_breakpoint} /> }
+        }
+        (Tab::Run, Some(a)) => {
+            let on_move = {
+                let ws = ws.dispatcher();
+                Callback::from(move |how: RunMove| ws.dispatch(Action::RunStep(how)))
+            };
+            let on_tracing = {
+                let ws = ws.dispatcher();
+                Callback::from(move |edit| ws.dispatch(Action::Tracing(edit)))
+            };
+            html! { <RunPanel analysis={a} pos={ws.debug.pos} breakpoints={ws.debug.breakpoints.clone()}
+            tracing={ws.tracing.clone()} {on_move} {on_breakpoint} {on_tracing} /> }
         }
         (Tab::Maps, Some(a)) => {
             let on_edit = {

@@ -9,6 +9,7 @@ mod packet;
 pub mod packets;
 mod program;
 mod result;
+mod run;
 mod toolbar;
 mod verifier;
 
@@ -20,5 +21,6 @@ pub use packet::{PacketPanel, PacketProps};
 pub use packets::{PacketsPanel, PacketsProps};
 pub use program::{ProgramPanel, ProgramProps};
 pub use result::{ResultPanel, ResultProps};
+pub use run::{RunPanel, RunProps};
 pub use toolbar::{Toolbar, ToolbarProps};
 pub use verifier::{VerifierPanel, VerifierProps};

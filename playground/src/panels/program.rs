@@ -1,5 +1,7 @@
 //! The assembled program: index, bytes and both syntaxes per slot, linked to
-//! the verifier stepper (click a row to jump to its next step).
+//! the verifier stepper (click a row to jump to its next step), with a
+//! breakpoint toggle per row for the run debugger; hovering a row that read
+//! or wrote the packet names the bytes and their protocol fields.
 
 use std::rc::Rc;
 
@@ -16,11 +18,19 @@ pub struct ProgramProps {
     pub current: Option<usize>,
     /// A row was clicked.
     pub on_pick: Callback<usize>,
+    /// Source lines with a run breakpoint.
+    #[prop_or_default]
+    pub breakpoints: Vec<u32>,
+    /// A row's breakpoint toggle was pressed (with the row's source line).
+    #[prop_or_default]
+    pub on_breakpoint: Callback<u32>,
 }
 
 impl PartialEq for ProgramProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.analysis, &other.analysis) && self.current == other.current
+        Rc::ptr_eq(&self.analysis, &other.analysis)
+            && self.current == other.current
+            && self.breakpoints == other.breakpoints
     }
 }
 
@@ -42,8 +52,34 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
             (props.current == Some(index)).then_some("current"),
             (error_insn == Some(index)).then_some("error-row"),
         );
+        // What the run did to the packet here, e.g. "read bytes 12-13: Ethernet EtherType".
+        let touched = props
+            .analysis
+            .debug
+            .as_ref()
+            .and_then(|t| t.insn_packet_text(index));
+        let title = match &touched {
+            Some(t) => format!("Step the verifier to this instruction\nThe run {t}"),
+            None => "Step the verifier to this instruction".to_string(),
+        };
+        let breakpoint = row.line.map(|line| {
+            let on = props.breakpoints.binary_search(&line).is_ok();
+            let onclick = {
+                let on_breakpoint = props.on_breakpoint.clone();
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    on_breakpoint.emit(line);
+                })
+            };
+            html! {
+                <button type="button" class={classes!("bp-toggle", on.then_some("on"))}
+                    aria-pressed={on.to_string()} aria-label={format!("Breakpoint on line {line}")}
+                    title={format!("Toggle the run breakpoint on line {line}")} {onclick}>{ "●" }</button>
+            }
+        });
         html! {
-            <tr {class} {onclick} title="Step the verifier to this instruction">
+            <tr {class} {onclick} {title} data-packet={touched.unwrap_or_default()}>
+                <td class="bp-cell">{ for breakpoint }</td>
                 <td class="num">{ index }</td>
                 <td class="mono bytes">{ row.bytes.clone() }</td>
                 <td class="mono">{ row.pseudo_c.clone() }</td>
@@ -58,6 +94,7 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
     html! {
         <table class="listing" id="listing">
             <thead><tr>
+                <th><span class="visually-hidden">{ "breakpoint" }</span></th>
                 <th>{ "#" }</th><th>{ "bytes" }</th><th>{ "pseudo-C" }</th>
                 if has_c { <th>{ "C source" }</th> }
                 <th>{ "mnemonic" }</th><th>{ "line" }</th>

@@ -1,0 +1,418 @@
+//! The Run tab in headless Chromium, used as a learner would: run a program,
+//! step it forwards and back, set breakpoints in the editor gutter and the
+//! program view, switch the register radix, read what the packet view says
+//! about the bytes an instruction touched, and edit a tracing program's
+//! inputs.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{
+    Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Proves the packet holds an Ethernet header, reads its EtherType
+/// (line 7), writes its first byte into the destination MAC (line 8) and
+/// saves it on the stack (line 9).
+const ETHERTYPE: &str = ".type xdp
+r2 = *(u32 *)(r1 + 0)
+r3 = *(u32 *)(r1 + 4)
+r4 = r2
+r4 += 14
+if r4 > r3 goto out
+r5 = *(u16 *)(r2 + 12)
+*(u8 *)(r2 + 0) = r5
+*(u64 *)(r10 - 8) = r5
+out:
+r0 = 2
+exit
+";
+
+/// Counts to three: line 4 runs three times.
+const LOOP: &str = ".type xdp
+r1 = 0
+loop:
+r1 += 1
+if r1 < 3 goto loop
+r0 = 2
+exit
+";
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+fn find<T: JsCast>(root: &Element, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector} on the page"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    find::<Element>(root, selector)
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn exists(root: &Element, selector: &str) -> bool {
+    root.query_selector(selector).unwrap().is_some()
+}
+
+async fn click(root: &Element, selector: &str) {
+    find::<HtmlElement>(root, selector).click();
+    settle().await;
+}
+
+async fn mount() -> Element {
+    LocalStorage::clear();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    playground::mount(root.clone());
+    settle().await;
+    root
+}
+
+/// Mounts a fresh app, types `source`, runs it and opens the Run tab.
+async fn debug(source: &str) -> Element {
+    let root = mount().await;
+    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
+    editor.set_value(source);
+    editor
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    click(&root, "#run-button").await;
+    click(&root, "#tab-run").await;
+    root
+}
+
+/// The value column of register `n`.
+fn reg(root: &Element, n: usize) -> String {
+    text_of(root, &format!("#run-r{n} td"))
+}
+
+/// "executed 3 / 10" -> (3, 10).
+fn position(root: &Element) -> (usize, usize) {
+    let text = text_of(root, "#run-pos");
+    let rest = text.strip_prefix("executed ").expect("position text");
+    let (a, b) = rest.split_once(" / ").expect("a / b");
+    (a.parse().unwrap(), b.parse().unwrap())
+}
+
+async fn forward(root: &Element, times: usize) {
+    for _ in 0..times {
+        click(root, "#run-forward").await;
+    }
+}
+
+/// The editor line the current-line highlight is on.
+fn highlighted_line(root: &Element) -> String {
+    text_of(root, ".gutter-current")
+}
+
+#[wasm_bindgen_test]
+async fn step_forward_and_back_change_the_registers_shown() {
+    let root = debug(".type xdp\nr0 = 5\nr0 += 3\nr0 = 2\nexit\n").await;
+    assert_eq!(position(&root), (0, 4));
+    assert_eq!(reg(&root, 0), "0x0");
+    assert!(text_of(&root, "#run-next").contains("r0 = 5"));
+    assert!(text_of(&root, "#run-prog-type").contains("xdp"));
+    forward(&root, 1).await;
+    assert_eq!(reg(&root, 0), "0x5");
+    assert!(exists(&root, "#run-r0.changed"), "r0 marked changed");
+    assert!(!exists(&root, "#run-r1.changed"));
+    forward(&root, 1).await;
+    assert_eq!(reg(&root, 0), "0x8");
+    assert!(text_of(&root, "#run-r0").contains("was 0x5"));
+    assert_eq!(
+        highlighted_line(&root),
+        "4",
+        "the editor shows the next line"
+    );
+    click(&root, "#run-back").await;
+    assert_eq!(reg(&root, 0), "0x5");
+    assert_eq!(highlighted_line(&root), "3");
+    click(&root, "#run-end").await;
+    assert_eq!(position(&root), (4, 4));
+    assert!(text_of(&root, "#run-verdict").contains("XDP_PASS"));
+    click(&root, "#run-restart").await;
+    assert_eq!(position(&root), (0, 4));
+    assert_eq!(reg(&root, 0), "0x0");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn keys_step_the_run() {
+    let root = debug(LOOP).await;
+    let press = |key: &str| {
+        let init = KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        find::<HtmlElement>(&root, "#run-debugger")
+            .dispatch_event(&event)
+            .unwrap();
+    };
+    press("j");
+    press("j");
+    settle().await;
+    assert_eq!(position(&root).0, 2);
+    press("k");
+    settle().await;
+    assert_eq!(position(&root).0, 1);
+    press("End");
+    settle().await;
+    assert_eq!(position(&root).0, position(&root).1);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_radix_toggle_shows_hex_decimal_and_signed() {
+    let root = debug(".type xdp\nr1 = -1\nr0 = 2\nexit\n").await;
+    forward(&root, 1).await;
+    assert_eq!(reg(&root, 1), "0xffffffffffffffff");
+    click(&root, "#radix-signed").await;
+    assert_eq!(reg(&root, 1), "-1");
+    click(&root, "#radix-dec").await;
+    assert_eq!(reg(&root, 1), "18446744073709551615");
+    click(&root, "#radix-hex").await;
+    assert_eq!(reg(&root, 1), "0xffffffffffffffff");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_gutter_breakpoint_stops_the_run_at_its_line() {
+    let root = debug(LOOP).await;
+    // Line 4 is `r1 += 1`.
+    click(&root, ".gutter-line[data-line=\"4\"]").await;
+    assert!(exists(&root, ".gutter-line.gutter-bp[data-line=\"4\"]"));
+    assert!(text_of(&root, "#bp-list").contains("line 4"));
+    click(&root, "#run-continue").await;
+    assert_eq!(position(&root).0, 1, "stopped before line 4 runs");
+    assert!(text_of(&root, "#run-next").contains("line 4"));
+    assert_eq!(highlighted_line(&root), "4");
+    assert_eq!(reg(&root, 1), "0x0");
+    click(&root, "#run-continue").await;
+    assert_eq!(position(&root).0, 3, "the loop's second visit");
+    assert_eq!(reg(&root, 1), "0x1");
+    // Cleared from the list, the run goes on to the end.
+    click(&root, "#bp-list button").await;
+    assert!(exists(&root, "#bp-none"));
+    click(&root, "#run-continue").await;
+    assert_eq!(position(&root).0, position(&root).1);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_program_view_breakpoint_and_the_keyboard_form_stop_the_run() {
+    let root = debug(LOOP).await;
+    click(&root, "#tab-program").await;
+    // Row 3 is `if r1 < 3 goto loop`, line 5.
+    let rows = root.query_selector_all("#listing .insn-row").unwrap();
+    let row: Element = rows.item(2).unwrap().dyn_into().unwrap();
+    let toggle: HtmlElement = find(&row, ".bp-toggle");
+    toggle.click();
+    settle().await;
+    assert_eq!(
+        find::<Element>(&row, ".bp-toggle")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+    click(&root, "#tab-run").await;
+    click(&root, "#run-continue").await;
+    assert!(text_of(&root, "#run-next").contains("line 5"));
+    assert_eq!(position(&root).0, 2);
+    // The program view highlights the debugger's instruction.
+    click(&root, "#tab-program").await;
+    let current: Element = find(&root, "#listing .insn-row.current");
+    assert!(current.text_content().unwrap().contains("if r1 < 3"));
+    // Add one from the keyboard form: line 6 (`r0 = 2`).
+    click(&root, "#tab-run").await;
+    find::<HtmlInputElement>(&root, "#bp-line").set_value("6");
+    click(&root, "#bp-add").await;
+    click(&root, "#run-continue").await;
+    click(&root, "#run-continue").await;
+    click(&root, "#run-continue").await;
+    assert!(text_of(&root, "#run-next").contains("line 6"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn packet_bytes_are_marked_and_labelled_by_field() {
+    let root = debug(ETHERTYPE).await;
+    // After the load of line 7 (six instructions).
+    forward(&root, 6).await;
+    let touch = text_of(&root, "#run-packet-touch");
+    assert_eq!(touch, "read bytes 12-13: Ethernet EtherType");
+    assert!(text_of(&root, "#run-accesses").contains("packet bytes 12-13: Ethernet EtherType"));
+    let marked = root
+        .query_selector_all(".run-packet .hex-byte.marked")
+        .unwrap();
+    let offsets: Vec<String> = (0..marked.length())
+        .map(|i| {
+            marked
+                .item(i)
+                .unwrap()
+                .dyn_into::<Element>()
+                .unwrap()
+                .get_attribute("data-offset")
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(offsets, ["12", "13"]);
+    // The store of line 8 changes byte 0; the stack store of line 9 is marked.
+    forward(&root, 1).await;
+    assert!(text_of(&root, "#run-packet-touch").starts_with("wrote byte 0: Ethernet Destination"));
+    assert!(exists(
+        &root,
+        ".run-packet .hex-byte.changed[data-offset=\"0\"]"
+    ));
+    forward(&root, 1).await;
+    assert!(text_of(&root, "#run-accesses").contains("fp-8"));
+    assert_eq!(
+        root.query_selector_all("#run-stack .hex-byte.changed")
+            .unwrap()
+            .length(),
+        8
+    );
+    // At the end: the verdict and the output packet against the input.
+    click(&root, "#run-end").await;
+    assert!(text_of(&root, "#run-verdict").contains("XDP_PASS"));
+    let diff = text_of(&root, "#run-output");
+    assert!(diff.contains("Ethernet") && diff.contains("->"), "{diff}");
+    // Hovering the load in the program view names the bytes too.
+    click(&root, "#tab-program").await;
+    let rows = root.query_selector_all("#listing .insn-row").unwrap();
+    let load: Element = rows.item(5).unwrap().dyn_into().unwrap();
+    assert!(load
+        .get_attribute("title")
+        .unwrap()
+        .contains("read bytes 12-13: Ethernet EtherType"));
+    root.remove();
+}
+
+async fn pick_example(root: &Element, id: &str) {
+    let select: HtmlSelectElement = find(root, "#example-select");
+    select.set_value(id);
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+}
+
+async fn type_into(root: &Element, selector: &str, text: &str) {
+    let input: HtmlInputElement = find(root, selector);
+    input.set_value(text);
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn an_edited_process_changes_the_tracepoint_examples_run() {
+    let root = mount().await;
+    pick_example(&root, "trace-syscalls").await;
+    click(&root, "#tab-run").await;
+    assert!(text_of(&root, "#run-prog-type").contains("tracepoint"));
+    // After `call bpf_get_current_pid_tgid` (two instructions): tgid << 32 | pid.
+    forward(&root, 2).await;
+    assert_eq!(reg(&root, 0), "0x109200001092", "bpfplay, pid 4242");
+    // The current process's pid and tgid, edited, reach the helper.
+    let row = find::<HtmlInputElement>(&root, "input[name=\"current-process\"]:checked")
+        .id()
+        .strip_suffix("-current")
+        .unwrap()
+        .to_string();
+    type_into(&root, &format!("#{row}-pid"), "777").await;
+    type_into(&root, &format!("#{row}-tgid"), "0x10").await;
+    forward(&root, 2).await;
+    assert_eq!(reg(&root, 0), "0x1000000309");
+    // Another process fires the event.
+    click(&root, "#proc-0-current").await;
+    forward(&root, 2).await;
+    assert_eq!(reg(&root, 0), "0x100000001", "systemd, pid 1");
+    // A bad number is refused with a message; the run keeps the last input.
+    type_into(&root, "#proc-0-uid", "root").await;
+    assert!(exists(&root, ".process-table .warn"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn edited_kprobe_registers_and_syscall_args_reach_the_run() {
+    let root = debug(".type kprobe\nr0 = *(u64 *)(r1 + 96)\nexit\n").await;
+    type_into(&root, "#pt-dx", "4096").await;
+    click(&root, "#run-end").await;
+    assert_eq!(reg(&root, 0), "0x1000");
+    assert!(text_of(&root, "#result").contains("r0 = 4096"));
+    type_into(&root, "#pt-dx", "nonsense").await;
+    assert!(text_of(&root, "#tracing-error").contains("not a number"));
+    root.remove();
+
+    let root = debug(".type tracepoint\nr0 = *(u64 *)(r1 + 24)\nexit\n").await;
+    type_into(&root, "#tp-arg1", "-2").await;
+    click(&root, "#run-end").await;
+    assert_eq!(reg(&root, 0), "0xfffffffffffffffe");
+    root.remove();
+}
+
+/// Milliseconds from a `j` press to the new position on the page.
+async fn step_time(root: &Element) -> f64 {
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let before = text_of(root, "#run-pos");
+    let t0 = perf.now();
+    let init = KeyboardEventInit::new();
+    init.set_key("j");
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find::<HtmlElement>(root, "#run-debugger")
+        .dispatch_event(&event)
+        .unwrap();
+    for _ in 0..2000 {
+        if text_of(root, "#run-pos") != before {
+            return perf.now() - t0;
+        }
+        yew::platform::time::sleep(Duration::from_millis(0)).await;
+    }
+    panic!("the step never rendered");
+}
+
+#[wasm_bindgen_test]
+async fn a_run_step_of_a_4096_instruction_program_only_indexes_the_recording() {
+    // 4,096 instructions, every second one a stack store.
+    let mut source = String::from(".type xdp\nr0 = 0\nr1 = 1\n");
+    for _ in 0..2046 {
+        source.push_str("r0 += 1\n*(u64 *)(r10 - 8) = r0\n");
+    }
+    source.push_str("r0 = 2\nexit\n");
+    let root = debug(&source).await;
+    assert_eq!(position(&root), (0, 4096));
+    // Far into the run, between two memory snapshots.
+    click(&root, "#run-end").await;
+    click(&root, "#run-back").await;
+    let mut times: Vec<f64> = Vec::new();
+    click(&root, "#run-restart").await;
+    for _ in 0..9 {
+        times.push(step_time(&root).await);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let median = times[times.len() / 2];
+    web_sys::console::log_1(&format!("run step render times (ms): {times:?}").into());
+    assert!(reg(&root, 0).starts_with("0x"));
+    // Unoptimised test builds are several times slower than the release page.
+    assert!(median < 250.0, "median step {median} ms: {times:?}");
+    root.remove();
+}
