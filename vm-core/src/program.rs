@@ -166,6 +166,20 @@ pub struct MapDef {
     pub initial_entries: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
+/// Map flag `BPF_F_RDONLY_PROG`: programs may only read the map (`.rodata`).
+pub const BPF_F_RDONLY_PROG: u32 = 1 << 7;
+
+impl MapDef {
+    /// Whether the map is read-only for programs and frozen with its initial
+    /// value, as libbpf leaves `.rodata` (`BPF_F_RDONLY_PROG` plus
+    /// `BPF_MAP_FREEZE`): the kernel's `bpf_map_is_rdonly`. The VM freezes
+    /// every map declared with that flag and an initial value, so the verifier
+    /// may read its contents (format strings of `bpf_snprintf`, `bpf_strncmp`).
+    pub fn is_frozen_rdonly(&self) -> bool {
+        self.flags & BPF_F_RDONLY_PROG != 0 && self.initial_value.is_some()
+    }
+}
+
 /// Where each instruction came from in the source text.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct SourceMap {

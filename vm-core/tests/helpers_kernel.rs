@@ -12,6 +12,7 @@ use kernel::{Kernel, Verdict};
 use vm_core::asm::assemble;
 use vm_core::maps::{Maps, MapsConfig};
 use vm_core::run::{run, Input};
+use vm_core::verifier::{verify, VerifierOptions};
 
 /// (what, source)
 const CASES: &[(&str, &str)] = &[
@@ -535,6 +536,218 @@ const CASES: &[(&str, &str)] = &[
         r0 = 0
         exit",
     ),
+    (
+        "strncmp: equal, less, greater (bytes unsigned), bounded by s1_sz, at an offset in .rodata",
+        ".type xdp
+        .map .rodata, array, key=4, value=8, max_entries=1, flags=0x80, init=\"78797a0061626300\"
+        r1 = 0x00636261 ll
+        *(u64 *)(r10 - 8) = r1
+        r1 = r10
+        r1 += -8
+        r2 = 4
+        r3 = map[.rodata][0] + 4 ll
+        call bpf_strncmp
+        r6 = r0
+        r6 &= 0xff
+        r1 = 0x00626261 ll
+        *(u64 *)(r10 - 8) = r1
+        r1 = r10
+        r1 += -8
+        r2 = 4
+        r3 = map[.rodata][0] + 4 ll
+        call bpf_strncmp
+        r0 &= 0xff
+        r0 <<= 8
+        r6 |= r0
+        r1 = 0x00ff6261 ll
+        *(u64 *)(r10 - 8) = r1
+        r1 = r10
+        r1 += -8
+        r2 = 3
+        r3 = map[.rodata][0] + 4 ll
+        call bpf_strncmp
+        r0 &= 0xff
+        r0 <<= 16
+        r6 |= r0
+        r1 = r10
+        r1 += -8
+        r2 = 2
+        r3 = map[.rodata][0] + 4 ll
+        call bpf_strncmp
+        r0 <<= 24
+        r0 |= r6
+        exit",
+    ),
+    (
+        "snprintf: %d %pI4 %s %c, cut to the buffer, returns the length needed; the text goes into the packet",
+        ".type xdp
+        .map .rodata, array, key=4, value=26, max_entries=1, flags=0x80, init=\"756470202564202d3e20257049343a2564202825732920256300\"
+        r9 = r1
+        r1 = 12345
+        *(u64 *)(r10 - 48) = r1
+        r1 = 0x0200000a
+        *(u32 *)(r10 - 56) = r1
+        r1 = r10
+        r1 += -56
+        *(u64 *)(r10 - 40) = r1
+        r1 = 53
+        *(u64 *)(r10 - 32) = r1
+        r1 = 0x6f6c6c6568 ll
+        *(u64 *)(r10 - 64) = r1
+        r1 = r10
+        r1 += -64
+        *(u64 *)(r10 - 24) = r1
+        r1 = 33
+        *(u64 *)(r10 - 16) = r1
+        r1 = r10
+        r1 += -96
+        r2 = 32
+        r3 = map[.rodata][0] + 0 ll
+        r4 = r10
+        r4 += -48
+        r5 = 40
+        call bpf_snprintf
+        r6 = r0
+        r1 = r9
+        r2 = 0
+        r3 = r10
+        r3 += -96
+        r4 = 32
+        call bpf_xdp_store_bytes
+        r0 = r6
+        exit",
+    ),
+    (
+        "snprintf: width and flags; a NULL buffer of size 0 only measures",
+        ".type xdp
+        .map .rodata, array, key=4, value=18, max_entries=1, flags=0x80, init=\"2535647c252d34787c253035647c252b6400\"
+        r9 = r1
+        r1 = 42
+        *(u64 *)(r10 - 32) = r1
+        r1 = 0xab
+        *(u64 *)(r10 - 24) = r1
+        r1 = -42
+        *(u64 *)(r10 - 16) = r1
+        r1 = 7
+        *(u64 *)(r10 - 8) = r1
+        r1 = r10
+        r1 += -64
+        r2 = 24
+        r3 = map[.rodata][0] + 0 ll
+        r4 = r10
+        r4 += -32
+        r5 = 32
+        call bpf_snprintf
+        r6 = r0
+        r1 = 0
+        r2 = 0
+        r3 = map[.rodata][0] + 0 ll
+        r4 = r10
+        r4 += -32
+        r5 = 32
+        call bpf_snprintf
+        r0 <<= 8
+        r6 |= r0
+        r1 = r9
+        r2 = 0
+        r3 = r10
+        r3 += -64
+        r4 = 20
+        call bpf_xdp_store_bytes
+        r0 = r6
+        exit",
+    ),
+    (
+        "snprintf: %llx cut to a small buffer, and a data length that is not a multiple of 8",
+        ".type xdp
+        .map .rodata, array, key=4, value=16, max_entries=1, flags=0x80, init=\"30313233343536373839256c6c782100\"
+        r9 = r1
+        r1 = 0x1122334455667788 ll
+        *(u64 *)(r10 - 8) = r1
+        r1 = r10
+        r1 += -16
+        r2 = 8
+        r3 = map[.rodata][0] + 0 ll
+        r4 = r10
+        r4 += -8
+        r5 = 8
+        call bpf_snprintf
+        r6 = r0
+        r1 = r9
+        r2 = 0
+        r3 = r10
+        r3 += -16
+        r4 = 8
+        call bpf_xdp_store_bytes
+        r0 = r6
+        exit",
+    ),
+    (
+        "xdp_load_bytes / xdp_store_bytes: swap the addresses, then past the end and past 64 KiB",
+        ".type xdp
+        r6 = r1
+        r1 = r6
+        r2 = 26
+        r3 = r10
+        r3 += -8
+        r4 = 8
+        call bpf_xdp_load_bytes
+        r7 = r0
+        r7 &= 0xff
+        r1 = *(u32 *)(r10 - 8)
+        r2 = *(u32 *)(r10 - 4)
+        *(u32 *)(r10 - 8) = r2
+        *(u32 *)(r10 - 4) = r1
+        r1 = r6
+        r2 = 26
+        r3 = r10
+        r3 += -8
+        r4 = 8
+        call bpf_xdp_store_bytes
+        r0 &= 0xff
+        r0 <<= 8
+        r7 |= r0
+        r1 = r6
+        r2 = 44
+        r3 = r10
+        r3 += -8
+        r4 = 4
+        call bpf_xdp_load_bytes
+        r0 &= 0xff
+        r0 <<= 16
+        r7 |= r0
+        r1 = r6
+        r2 = 0x10000
+        r3 = r10
+        r3 += -8
+        r4 = 4
+        call bpf_xdp_store_bytes
+        r0 &= 0xff
+        r0 <<= 24
+        r0 |= r7
+        exit",
+    ),
+    (
+        "xdp_store_bytes keeps packet pointers valid (it does not move the packet)",
+        ".type xdp
+        r6 = r1
+        r7 = *(u32 *)(r6 + 0)
+        r8 = *(u32 *)(r6 + 4)
+        r2 = r7
+        r2 += 16
+        r0 = 0
+        if r2 > r8 goto out
+        *(u32 *)(r10 - 4) = 0x01020304
+        r1 = r6
+        r2 = 12
+        r3 = r10
+        r3 += -4
+        r4 = 4
+        call bpf_xdp_store_bytes
+        r0 = *(u32 *)(r7 + 12)
+    out:
+        exit",
+    ),
 ];
 
 fn packet() -> Vec<u8> {
@@ -574,6 +787,12 @@ fn helpers_return_what_the_kernel_returns() {
     };
     for (what, src) in CASES {
         let prog = assemble(src).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let ours = verify(&prog, &VerifierOptions::default());
+        assert!(
+            ours.accepted(),
+            "{what}: our verifier rejects it: {:?}",
+            ours.error
+        );
         let mut maps = Maps::for_program(&prog, MapsConfig::default()).unwrap();
         let out = run(&prog, &Input::packet(packet()), &mut maps)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -589,5 +808,173 @@ fn helpers_return_what_the_kernel_returns() {
         };
         let got = k.test_run(&fd, &packet()).unwrap();
         assert_eq!(got, vm, "{what}: kernel (left) vs VM (right)");
+    }
+}
+
+/// Helper arguments the verifier refuses: (what, source, the kernel's message).
+/// Ours must reject with that message; where `bpf(2)` works, the kernel must
+/// print it too.
+const REJECTED: &[(&str, &str, &str)] = &[
+    (
+        "strncmp: the string in a map programs may write",
+        ".type xdp
+        .map .data, array, key=4, value=4, max_entries=1, init=\"61626300\"
+        *(u64 *)(r10 - 8) = 0
+        r1 = r10
+        r1 += -8
+        r2 = 4
+        r3 = map[.data][0] + 0 ll
+        call bpf_strncmp
+        exit",
+        "R3 does not point to a readonly map'",
+    ),
+    (
+        "strncmp: the string on the stack",
+        ".type xdp
+        *(u64 *)(r10 - 8) = 0
+        r1 = r10
+        r1 += -8
+        r2 = 4
+        r3 = r10
+        r3 += -8
+        call bpf_strncmp
+        exit",
+        "R3 type=fp expected=map_value",
+    ),
+    (
+        "strncmp: no NUL after the offset",
+        ".type xdp
+        .map .rodata, array, key=4, value=4, max_entries=1, flags=0x80, init=\"610062ff\"
+        *(u64 *)(r10 - 8) = 0
+        r1 = r10
+        r1 += -8
+        r2 = 4
+        r3 = map[.rodata][0] + 2 ll
+        call bpf_strncmp
+        exit",
+        "string is not zero-terminated",
+    ),
+    (
+        "strncmp: a variable offset into .rodata",
+        ".type xdp
+        .map .rodata, array, key=4, value=4, max_entries=1, flags=0x80, init=\"61006200\"
+        r6 = *(u32 *)(r1 + 12)
+        r6 &= 2
+        *(u64 *)(r10 - 8) = 0
+        r1 = r10
+        r1 += -8
+        r2 = 4
+        r3 = map[.rodata][0] + 0 ll
+        r3 += r6
+        call bpf_strncmp
+        exit",
+        "R3 is not a constant address'",
+    ),
+    (
+        "strncmp: a constant offset past the end of the value",
+        ".type xdp
+        .map .rodata, array, key=4, value=4, max_entries=1, flags=0x80, init=\"61006200\"
+        *(u64 *)(r10 - 8) = 0
+        r1 = r10
+        r1 += -8
+        r2 = 4
+        r3 = map[.rodata][0] + 0 ll
+        r4 = 6
+        r3 += r4
+        call bpf_strncmp
+        exit",
+        "invalid access to map value, value_size=4 off=6 size=-2",
+    ),
+    (
+        "snprintf: more conversions than arguments",
+        ".type xdp
+        .map .rodata, array, key=4, value=6, max_entries=1, flags=0x80, init=\"256425640000\"
+        *(u64 *)(r10 - 8) = 0
+        r1 = 0
+        r2 = 0
+        r3 = map[.rodata][0] + 0 ll
+        r4 = r10
+        r4 += -8
+        r5 = 8
+        call bpf_snprintf
+        exit",
+        "Invalid format string",
+    ),
+    (
+        "snprintf: a conversion the kernel lacks",
+        ".type xdp
+        .map .rodata, array, key=4, value=3, max_entries=1, flags=0x80, init=\"256600\"
+        *(u64 *)(r10 - 8) = 0
+        r1 = 0
+        r2 = 0
+        r3 = map[.rodata][0] + 0 ll
+        r4 = r10
+        r4 += -8
+        r5 = 8
+        call bpf_snprintf
+        exit",
+        "Invalid format string",
+    ),
+    (
+        "csum_diff: NULL with a non-zero size",
+        ".type xdp
+        r1 = 0
+        r2 = 4
+        r3 = 0
+        r4 = 0
+        r5 = 0
+        call bpf_csum_diff
+        exit",
+        "R1 type=scalar expected=fp",
+    ),
+    (
+        "xdp_load_bytes into the packet",
+        ".type xdp
+        r6 = r1
+        r7 = *(u32 *)(r6 + 0)
+        r8 = *(u32 *)(r6 + 4)
+        r2 = r7
+        r2 += 8
+        r0 = 0
+        if r2 > r8 goto out
+        r1 = r6
+        r2 = 12
+        r3 = r7
+        r4 = 4
+        call bpf_xdp_load_bytes
+    out:
+        exit",
+        "helper access to the packet is not allowed",
+    ),
+];
+
+#[test]
+fn helper_arguments_are_refused_with_the_kernels_message() {
+    let kernel = match Kernel::open() {
+        Ok(k) => Some(k),
+        Err(why) => {
+            println!("skipped the kernel comparison: {why}");
+            None
+        }
+    };
+    for (what, src, message) in REJECTED {
+        let prog = assemble(src).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let ours = verify(&prog, &VerifierOptions::default());
+        let error = ours
+            .error
+            .unwrap_or_else(|| panic!("{what}: our verifier accepts it"));
+        assert!(
+            error.message.lines().any(|l| l == *message),
+            "{what}: ours {:?}, expected {message:?}",
+            error.message
+        );
+        let Some(k) = &kernel else { continue };
+        match k.load(&prog, "GPL").unwrap() {
+            Verdict::Accepted { .. } => panic!("{what}: the kernel accepts it"),
+            Verdict::Rejected { log, .. } => assert!(
+                log.lines().any(|l| l == *message),
+                "{what}: the kernel's log lacks {message:?}:\n{log}"
+            ),
+        }
     }
 }

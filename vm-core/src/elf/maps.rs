@@ -12,8 +12,7 @@ use super::error::{le_u32, ElfError, ElfErrorKind};
 use super::{Section, Sym};
 use crate::program::{MapDef, MapType};
 
-/// `BPF_F_RDONLY_PROG`: the program may only read the map.
-pub(crate) const BPF_F_RDONLY_PROG: u32 = 1 << 7;
+pub(crate) use crate::program::BPF_F_RDONLY_PROG;
 /// `BPF_F_MMAPABLE`: user space may mmap the array.
 pub(crate) const BPF_F_MMAPABLE: u32 = 1 << 10;
 

@@ -242,7 +242,11 @@ mod tests {
             ("ringbuf_reserve", 131),
             ("ringbuf_submit", 132),
             ("ringbuf_discard", 133),
+            ("snprintf", 165),
             ("loop", 181),
+            ("strncmp", 182),
+            ("xdp_load_bytes", 189),
+            ("xdp_store_bytes", 190),
         ];
         for (name, id) in ids {
             assert_eq!(proto_by_name(name).map(|p| p.id), Some(id), "{name}");
@@ -306,6 +310,10 @@ mod tests {
             "get_current_comm",
             "skb_store_bytes",
             "skb_load_bytes",
+            "xdp_load_bytes",
+            "xdp_store_bytes",
+            "snprintf",
+            "strncmp",
         ];
         for name in with {
             assert!(proto_by_name(name).unwrap().pkt_access, "{name}");

@@ -28,6 +28,13 @@ pub enum ArgType {
     /// `ARG_PTR_TO_UNINIT_MEM`: memory the helper fills; it need not be initialised;
     /// its size is the next argument.
     PtrToUninitMem,
+    /// `ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_WRITE`: memory the helper fills, or NULL
+    /// together with a zero size (`bpf_snprintf`'s output buffer).
+    PtrToUninitMemOrNull,
+    /// `ARG_PTR_TO_CONST_STR`: a NUL-terminated string the verifier can read: a
+    /// pointer with a constant offset into the value of a read-only, frozen map
+    /// (clang's `.rodata`), with a NUL before the value ends.
+    PtrToConstStr,
     /// `ARG_CONST_SIZE`: a scalar with known bounds, `> 0`, the size of the previous memory argument.
     ConstSize,
     /// `ARG_CONST_SIZE_OR_ZERO`: as [`ArgType::ConstSize`], and 0 is allowed.
@@ -60,6 +67,8 @@ impl ArgType {
             ArgType::PtrToMem => "ARG_PTR_TO_MEM | MEM_RDONLY",
             ArgType::PtrToMemOrNull => "ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_RDONLY",
             ArgType::PtrToUninitMem => "ARG_PTR_TO_UNINIT_MEM",
+            ArgType::PtrToUninitMemOrNull => "ARG_PTR_TO_MEM | PTR_MAYBE_NULL | MEM_WRITE",
+            ArgType::PtrToConstStr => "ARG_PTR_TO_CONST_STR",
             ArgType::ConstSize => "ARG_CONST_SIZE",
             ArgType::ConstSizeOrZero => "ARG_CONST_SIZE_OR_ZERO",
             ArgType::ConstAllocSizeOrZero => "ARG_CONST_ALLOC_SIZE_OR_ZERO",
@@ -83,7 +92,10 @@ impl ArgType {
     pub const fn is_sized_mem(self) -> bool {
         matches!(
             self,
-            ArgType::PtrToMem | ArgType::PtrToMemOrNull | ArgType::PtrToUninitMem
+            ArgType::PtrToMem
+                | ArgType::PtrToMemOrNull
+                | ArgType::PtrToUninitMem
+                | ArgType::PtrToUninitMemOrNull
         )
     }
 }

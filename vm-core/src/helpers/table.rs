@@ -9,9 +9,9 @@
 use super::proto::{ArgType, HelperProto, ProgTypes, RetType};
 
 use ArgType::{
-    Anything, ConstAllocSizeOrZero, ConstMapPtr, ConstSize, ConstSizeOrZero, DontCare, PtrToCtx,
-    PtrToFunc, PtrToMapKey, PtrToMapValue, PtrToMem, PtrToMemOrNull, PtrToRingbufMem,
-    PtrToStackOrNull, PtrToUninitMapValue, PtrToUninitMem,
+    Anything, ConstAllocSizeOrZero, ConstMapPtr, ConstSize, ConstSizeOrZero, DontCare,
+    PtrToConstStr, PtrToCtx, PtrToFunc, PtrToMapKey, PtrToMapValue, PtrToMem, PtrToMemOrNull,
+    PtrToRingbufMem, PtrToStackOrNull, PtrToUninitMapValue, PtrToUninitMem, PtrToUninitMemOrNull,
 };
 use RetType::{Integer, PtrToMapValueOrNull, PtrToRingbufMemOrNull, Void};
 
@@ -107,7 +107,11 @@ pub static BUILTIN_HELPERS: &[HelperProto] = &[
     h(134, "bpf_ringbuf_query", [ConstMapPtr, Anything, DontCare, DontCare, DontCare], Integer, PLAIN, ALL),
     h(160, "bpf_ktime_get_coarse_ns", NO_ARGS, Integer, PLAIN, NET),
     h(164, "bpf_for_each_map_elem", [ConstMapPtr, PtrToFunc, PtrToStackOrNull, Anything, DontCare], Integer, PLAIN, ALL),
+    h(165, "bpf_snprintf", [PtrToUninitMemOrNull, ConstSizeOrZero, PtrToConstStr, PtrToMemOrNull, ConstSizeOrZero], Integer, GPL, ALL),
     h(181, "bpf_loop", [Anything, PtrToFunc, PtrToStackOrNull, Anything, DontCare], Integer, PLAIN, ALL),
+    h(182, "bpf_strncmp", [PtrToMem, ConstSize, PtrToConstStr, DontCare, DontCare], Integer, PLAIN, ALL),
+    h(189, "bpf_xdp_load_bytes", [PtrToCtx, Anything, PtrToUninitMem, ConstSize, DontCare], Integer, PLAIN, XDP),
+    h(190, "bpf_xdp_store_bytes", [PtrToCtx, Anything, PtrToMem, ConstSize, DontCare], Integer, PLAIN, XDP),
     h(195, "bpf_map_lookup_percpu_elem", [ConstMapPtr, PtrToMapKey, Anything, DontCare, DontCare], PtrToMapValueOrNull, PLAIN, ALL),
     h(208, "bpf_ktime_get_tai_ns", NO_ARGS, Integer, PLAIN, ALL),
 ];

@@ -103,8 +103,7 @@ pub(crate) struct LentArena {
     pub(crate) writable: bool,
 }
 
-/// Map flag: programs may only read the map (`.rodata`).
-pub const BPF_F_RDONLY_PROG: u32 = 1 << 7;
+pub use crate::program::BPF_F_RDONLY_PROG;
 
 /// A ring buffer record reserved and not yet submitted.
 #[derive(Clone, Copy, Debug)]

@@ -15,6 +15,8 @@ use crate::helpers::{ArgType, RetType};
 use crate::isa::{CallTarget, Reg};
 use crate::program::MapType;
 
+/// `BPF_FUNC_snprintf`, whose format the verifier checks.
+const SNPRINTF: u32 = 165;
 /// The kernel's `BPF_MAX_VAR_SIZ`.
 const MAX_VAR_SIZ: u64 = 1 << 29;
 /// Types accepted where a helper expects memory, as the kernel lists them.
@@ -127,6 +129,7 @@ impl Verifier<'_> {
         let mut release: Option<u32> = None;
         let mut callback: Option<usize> = None;
         let mut const_key: Option<u64> = None;
+        let mut const_str: Option<Vec<u8>> = None;
         let args_before: [RegState; 6] = {
             let f = self.cur.cur();
             [
@@ -140,6 +143,15 @@ impl Verifier<'_> {
                 continue;
             }
             let v = self.check_reg_read(reg)?;
+            if *arg != ArgType::Anything
+                && matches!(v.ty, RegType::PtrToPacket | RegType::PtrToPacketMeta)
+                && !proto.pkt_access
+            {
+                return Err(self.reject(
+                    ErrorKind::HelperCall,
+                    "helper access to the packet is not allowed".into(),
+                ));
+            }
             match arg {
                 ArgType::DontCare => {}
                 ArgType::ConstMapPtr => {
@@ -175,15 +187,25 @@ impl Verifier<'_> {
                         false,
                     )?;
                 }
-                ArgType::PtrToMem | ArgType::PtrToMemOrNull | ArgType::PtrToUninitMem => {
-                    if *arg == ArgType::PtrToMemOrNull && v.is_const_value(0) {
+                ArgType::PtrToMem
+                | ArgType::PtrToMemOrNull
+                | ArgType::PtrToUninitMem
+                | ArgType::PtrToUninitMemOrNull => {
+                    let nullable =
+                        matches!(arg, ArgType::PtrToMemOrNull | ArgType::PtrToUninitMemOrNull);
+                    if nullable && v.is_const_value(0) {
                         pending_mem = Some((regno, v, false));
                         continue;
                     }
                     if !is_mem_type(&v) {
                         return Err(self.type_err(regno, &v, MEM_TYPES));
                     }
-                    pending_mem = Some((regno, v, *arg == ArgType::PtrToUninitMem));
+                    let writes =
+                        matches!(arg, ArgType::PtrToUninitMem | ArgType::PtrToUninitMemOrNull);
+                    pending_mem = Some((regno, v, writes));
+                }
+                ArgType::PtrToConstStr => {
+                    const_str = Some(self.check_const_str(regno, &v)?);
                 }
                 ArgType::ConstSize | ArgType::ConstSizeOrZero => {
                     if v.ty != RegType::Scalar {
@@ -216,8 +238,10 @@ impl Verifier<'_> {
                     }
                     if let Some((mr, mv, writes)) = pending_mem.take() {
                         if mv.ty == RegType::Scalar {
+                            // NULL is only fine with a zero size; the kernel then
+                            // names the stack as what it expected.
                             if v.umax != 0 {
-                                return Err(self.type_err(mr, &mv, MEM_TYPES));
+                                return Err(self.type_err(mr, &mv, "fp"));
                             }
                         } else {
                             self.check_helper_mem(mr, mv, v.umin, v.umax, writes, zero_ok)?;
@@ -292,6 +316,10 @@ impl Verifier<'_> {
                     ),
                 ));
             }
+        }
+        if proto.id == SNPRINTF {
+            let data_len = args_before[5].var_off.value;
+            self.check_snprintf_format(const_str.as_deref().unwrap_or_default(), data_len)?;
         }
         if let Some(cb) = callback {
             // Callbacks run in their own frame; afterwards the call is checked again
@@ -489,6 +517,77 @@ impl Verifier<'_> {
             alloc::string::String::new()
         };
         format!("{} {}\n", prefix, snap.text(self.prog))
+    }
+
+    /// An `ARG_PTR_TO_CONST_STR` argument (the kernel's `check_reg_const_str`):
+    /// a constant offset into the value of a read-only frozen map, with a NUL
+    /// before the value ends. Returns the string's bytes (without the NUL).
+    fn check_const_str(&mut self, regno: u8, v: &RegState) -> Result<Vec<u8>, Reject> {
+        if v.ty != RegType::PtrToMapValue || v.maybe_null {
+            return Err(self.type_err(regno, v, "map_value"));
+        }
+        let Some(m) = self.prog.map(v.map as usize) else {
+            return Err(self.type_err(regno, v, "map_value"));
+        };
+        let (value_size, frozen) = (m.value_size, m.is_frozen_rdonly());
+        let value = m.initial_value.clone().unwrap_or_default();
+        if !frozen {
+            return Err(self.reject(
+                ErrorKind::HelperCall,
+                format!("R{} does not point to a readonly map'", regno),
+            ));
+        }
+        if !v.var_off.is_const() {
+            return Err(self.reject(
+                ErrorKind::HelperCall,
+                format!("R{} is not a constant address'", regno),
+            ));
+        }
+        // The whole rest of the value from the fixed offset must be inside it.
+        let size = i64::from(value_size) - i64::from(v.off);
+        if size <= 0 {
+            let msg = format!(
+                "invalid access to map value, value_size={} off={} size={}\nR{} min value is outside of the allowed memory range",
+                value_size,
+                i64::from(v.off).wrapping_add(v.smin),
+                size,
+                regno
+            );
+            return Err(self.reject(ErrorKind::MapAccess, msg));
+        }
+        self.region_access(regno, v, 0, size as u64, u64::from(value_size), false)?;
+        let start = i64::from(v.off).wrapping_add(v.var_off.value as i64);
+        let text = usize::try_from(start)
+            .ok()
+            .and_then(|s| value.get(s..))
+            .and_then(|rest| {
+                rest.iter()
+                    .position(|b| *b == 0)
+                    .map(|n| rest[..n].to_vec())
+            });
+        text.ok_or_else(|| {
+            self.reject(
+                ErrorKind::HelperCall,
+                "string is not zero-terminated".into(),
+            )
+        })
+    }
+
+    /// `bpf_snprintf`'s format is checked against the number of arguments
+    /// `r5` (the data length) gives, as the kernel's `check_bpf_snprintf_call`.
+    fn check_snprintf_format(&mut self, fmt: &[u8], data_len: u64) -> Result<(), Reject> {
+        if data_len % 8 != 0 {
+            // The kernel refuses with EINVAL and prints no message.
+            return Err(self.reject(
+                ErrorKind::HelperCall,
+                format!("bpf_snprintf: data_len {} is not a multiple of 8", data_len),
+            ));
+        }
+        let num_args = usize::try_from(data_len / 8).unwrap_or(usize::MAX);
+        if !crate::helpers::impls::bprintf_format_ok(fmt, num_args) {
+            return Err(self.reject(ErrorKind::HelperCall, "Invalid format string".into()));
+        }
+        Ok(())
     }
 
     /// The value of a map key on the stack when every byte of it is known.

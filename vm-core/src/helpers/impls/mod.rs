@@ -12,6 +12,7 @@ mod printk;
 mod probe;
 mod process;
 mod ringbuf;
+mod string;
 mod time;
 
 use super::HelperFn;
@@ -65,11 +66,21 @@ pub(crate) fn builtin_implementation(id: u32) -> Option<HelperFn> {
         134 => ringbuf::ringbuf_query,
         160 => time::ktime_get_coarse_ns,
         164 => control::for_each_map_elem,
+        165 => printk::snprintf,
         181 => control::bpf_loop,
+        182 => string::bpf_strncmp,
+        189 => packet::xdp_load_bytes,
+        190 => packet::xdp_store_bytes,
         195 => maps::map_lookup_percpu_elem,
         208 => time::ktime_get_tai_ns,
         _ => return None,
     })
+}
+
+/// Whether the kernel accepts `bpf_snprintf`'s format `fmt` (without its NUL)
+/// with `num_args` arguments (the verifier's `check_bpf_snprintf_call`).
+pub(crate) fn bprintf_format_ok(fmt: &[u8], num_args: usize) -> bool {
+    printk::bprintf_format_ok(fmt, num_args)
 }
 
 /// A callback started by `bpf_loop` or `bpf_for_each_map_elem` returned.

@@ -166,6 +166,63 @@ pub(super) fn skb_store_bytes(
     ret(0)
 }
 
+/// The address of `len` bytes at `offset` in an XDP packet (the kernel's
+/// `bpf_xdp_pointer`): `-EFAULT` past 64 KiB, `-EINVAL` past the end.
+fn xdp_bytes(env: &RunEnv<'_>, offset: u64, len: u64) -> Result<u64, i64> {
+    let (data, plen) = packet_info(env).ok_or(EFAULT)?;
+    if offset > 0xffff || len > 0xffff {
+        return Err(EFAULT);
+    }
+    if offset + len > plen as u64 {
+        return Err(EINVAL);
+    }
+    Ok(data + offset)
+}
+
+/// Copies `len` bytes between the XDP packet at `offset` and `buf` (into
+/// the packet when `store`); on an error nothing is copied.
+fn xdp_copy(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+    store: bool,
+) -> Result<HelperResult, HelperError> {
+    let name = if store {
+        "bpf_xdp_store_bytes"
+    } else {
+        "bpf_xdp_load_bytes"
+    };
+    let (offset, buf, len) = (u64::from(a[1] as u32), a[2], u64::from(a[3] as u32));
+    let at = match xdp_bytes(env, offset, len) {
+        Ok(at) => at,
+        Err(errno) => return ret_errno(errno),
+    };
+    let (src, dst) = if store { (buf, at) } else { (at, buf) };
+    let bytes = env.read(mem, src, len, name)?;
+    env.write(mem, dst, &bytes, name)?;
+    ret(0)
+}
+
+/// `long bpf_xdp_load_bytes(xdp_md, offset, buf, len)`: copies packet bytes
+/// out (`buf` is left as it was on an error).
+pub(super) fn xdp_load_bytes(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    xdp_copy(env, mem, a, false)
+}
+
+/// `long bpf_xdp_store_bytes(xdp_md, offset, buf, len)`: copies bytes into
+/// the packet; packet pointers stay valid (the packet does not move).
+pub(super) fn xdp_store_bytes(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    xdp_copy(env, mem, a, true)
+}
+
 /// Reads the 16-bit checksum field at packet offset `offset`, or the errno.
 fn csum_field(env: &RunEnv<'_>, mem: &mut Memory, offset: u64) -> Result<(u64, u16), i64> {
     let (data, plen) = packet_info(env).ok_or(EFAULT)?;

@@ -1,21 +1,29 @@
-//! `bpf_trace_printk`: the kernel's restricted printf. The format must be
-//! NUL-terminated within its size, printable ASCII, and use at most three
-//! conversions among `%d %i %u %x %X` (with `l` / `ll`), `%c`, `%s`, `%%`,
-//! `%p %pK %px`, `%pks %pus` (strings), `%pI4 %pi4 %pI6 %pi6` (addresses read
-//! through the pointer), with an optional `[0 +-]` flag and width. Anything
-//! else is `-EINVAL` and prints nothing.
+//! The kernel's restricted printf (`bpf_bprintf_prepare` + `bstr_printf`),
+//! shared by `bpf_trace_printk` (at most three arguments, output to the trace
+//! log) and `bpf_snprintf` (up to twelve, output to program memory). The
+//! format must be printable ASCII and use only `%d %i %u %x %X` (with `l` /
+//! `ll`), `%c`, `%s`, `%%`, `%p %pK %px`, `%pks %pus` (strings), `%pI4 %pi4
+//! %pI6 %pi6` (addresses read through the pointer), with an optional `[0 +-]`
+//! flag and width, and no more conversions than arguments. Anything else is
+//! `-EINVAL` and prints nothing.
 
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
 use super::probe::{kernel_bytes, kernel_string};
 use crate::interp::{HelperError, HelperResult, Memory};
-use crate::run::env::{ret, ret_errno};
+use crate::run::env::{failed, ret, ret_errno};
 use crate::run::RunEnv;
 
-/// Most conversions one call may use.
+const EINVAL: i64 = 22;
+/// Most conversions one `bpf_trace_printk` may use (`MAX_TRACE_PRINTK_VARARGS`).
 const MAX_ARGS: usize = 3;
+/// Most arguments `bpf_snprintf` takes (`MAX_BPRINTF_VARARGS`).
+const MAX_SNPRINTF_ARGS: u64 = 12;
+/// Longest format string `bpf_snprintf` reads.
+const MAX_FMT: usize = 1 << 16;
 /// Longest string `%s` copies.
 const MAX_STR: usize = 1024;
 
@@ -36,33 +44,59 @@ struct Spec {
     width: usize,
 }
 
-fn pad(out: &mut String, s: &str, spec: Spec, numeric: bool) {
-    let len = s.chars().count();
-    let fill = spec.width.saturating_sub(len);
+fn pad(out: &mut Vec<u8>, s: &[u8], spec: Spec, numeric: bool) {
+    let fill = spec.width.saturating_sub(s.len());
     if spec.left {
-        out.push_str(s);
-        out.extend(core::iter::repeat_n(' ', fill));
+        out.extend_from_slice(s);
+        out.extend(core::iter::repeat_n(b' ', fill));
     } else if spec.zero && numeric {
-        let (sign, digits) = match s.strip_prefix(['-', '+', ' ']) {
-            Some(rest) => (s.get(..1).unwrap_or(""), rest),
-            None => ("", s),
+        let (sign, digits) = match s.first() {
+            Some(c @ (b'-' | b'+' | b' ')) => (Some(*c), s.get(1..).unwrap_or_default()),
+            _ => (None, s),
         };
-        out.push_str(sign);
-        out.extend(core::iter::repeat_n('0', fill));
-        out.push_str(digits);
+        out.extend(sign);
+        out.extend(core::iter::repeat_n(b'0', fill));
+        out.extend_from_slice(digits);
     } else {
-        out.extend(core::iter::repeat_n(' ', fill));
-        out.push_str(s);
+        out.extend(core::iter::repeat_n(b' ', fill));
+        out.extend_from_slice(s);
     }
 }
 
-/// Formats `fmt` (the bytes of the format argument) with `args` as the kernel
-/// would; `None` for a format the kernel refuses (`-EINVAL`).
-pub(crate) fn format_printk(fmt: &[u8], args: &[u64], mem: &dyn PrintkMemory) -> Option<String> {
+/// Formats `fmt` (the bytes of the format argument, NUL-terminated within
+/// them) with `args` as `bpf_trace_printk` would; `None` for a format the
+/// kernel refuses (`-EINVAL`).
+fn format_printk(fmt: &[u8], args: &[u64], mem: &dyn PrintkMemory) -> Option<Vec<u8>> {
     let end = fmt.iter().position(|b| *b == 0)?;
-    let fmt = fmt.get(..end)?;
+    format_bprintf(fmt.get(..end)?, args, MAX_ARGS, mem)
+}
+
+/// Whether the kernel accepts `fmt` (without its NUL) with `num_args`
+/// arguments: what the verifier checks for `bpf_snprintf`.
+pub(crate) fn bprintf_format_ok(fmt: &[u8], num_args: usize) -> bool {
+    struct NoMemory;
+    impl PrintkMemory for NoMemory {
+        fn string(&self, _: u64, _: bool) -> Option<Vec<u8>> {
+            None
+        }
+        fn bytes(&self, _: u64, _: usize) -> Option<Vec<u8>> {
+            None
+        }
+    }
+    format_bprintf(fmt, &[], num_args, &NoMemory).is_some()
+}
+
+/// The kernel's `bpf_bprintf_prepare` + `bstr_printf`: `fmt` (without its
+/// NUL) formatted with `args` (missing ones read as 0), at most `max_args`
+/// conversions; the bytes written, or `None` for `-EINVAL`.
+fn format_bprintf(
+    fmt: &[u8],
+    args: &[u64],
+    max_args: usize,
+    mem: &dyn PrintkMemory,
+) -> Option<Vec<u8>> {
     let at = |i: usize| fmt.get(i).copied().unwrap_or(0);
-    let mut out = String::new();
+    let mut out = Vec::new();
     let mut used = 0usize;
     let mut i = 0usize;
     while i < fmt.len() {
@@ -71,16 +105,16 @@ pub(crate) fn format_printk(fmt: &[u8], args: &[u64], mem: &dyn PrintkMemory) ->
             return None;
         }
         if c != b'%' {
-            out.push(c as char);
+            out.push(c);
             i += 1;
             continue;
         }
         if at(i + 1) == b'%' {
-            out.push('%');
+            out.push(b'%');
             i += 2;
             continue;
         }
-        if used >= MAX_ARGS {
+        if used >= max_args {
             return None;
         }
         let arg = args.get(used).copied().unwrap_or(0);
@@ -113,12 +147,12 @@ pub(crate) fn format_printk(fmt: &[u8], args: &[u64], mem: &dyn PrintkMemory) ->
                         return None;
                     }
                     let s = mem.string(arg, n1 == b'u').unwrap_or_default();
-                    pad(&mut out, &String::from_utf8_lossy(&s), spec, false);
+                    pad(&mut out, &s, spec, false);
                     i += 3;
                 } else if boundary(n1) || matches!(n1, b'K' | b'x' | b's' | b'S' | b'B') {
                     let mut s = String::new();
                     let _ = write!(s, "{arg:016x}");
-                    pad(&mut out, &s, spec, false);
+                    pad(&mut out, s.as_bytes(), spec, false);
                     i += if boundary(n1) { 1 } else { 2 };
                 } else if matches!(n1, b'i' | b'I') && matches!(n2, b'4' | b'6') {
                     let n = if n2 == b'4' { 4 } else { 16 };
@@ -149,7 +183,7 @@ pub(crate) fn format_printk(fmt: &[u8], args: &[u64], mem: &dyn PrintkMemory) ->
                             }
                         }
                     }
-                    pad(&mut out, &s, spec, false);
+                    pad(&mut out, s.as_bytes(), spec, false);
                     i += 3;
                 } else {
                     return None;
@@ -160,13 +194,11 @@ pub(crate) fn format_printk(fmt: &[u8], args: &[u64], mem: &dyn PrintkMemory) ->
                     return None;
                 }
                 let s = mem.string(arg, false).unwrap_or_default();
-                pad(&mut out, &String::from_utf8_lossy(&s), spec, false);
+                pad(&mut out, &s, spec, false);
                 i += 1;
             }
             b'c' => {
-                let mut s = String::new();
-                s.push(char::from(arg as u8));
-                pad(&mut out, &s, spec, false);
+                pad(&mut out, &[arg as u8], spec, false);
                 i += 1;
             }
             _ => {
@@ -200,7 +232,7 @@ pub(crate) fn format_printk(fmt: &[u8], args: &[u64], mem: &dyn PrintkMemory) ->
                     b'X' => write!(s, "{v:X}"),
                     _ => return None,
                 };
-                pad(&mut out, &s, spec, true);
+                pad(&mut out, s.as_bytes(), spec, true);
                 i += 1;
             }
         }
@@ -245,12 +277,50 @@ pub(super) fn trace_printk(
     match text {
         Some(text) => {
             let len = text.len() as u64;
-            let line = text.strip_suffix('\n').unwrap_or(&text);
-            env.trace(String::from(line));
+            let line = text.strip_suffix(b"\n").unwrap_or(&text);
+            env.trace(String::from_utf8_lossy(line).into_owned());
             ret(len)
         }
-        None => ret_errno(22),
+        None => ret_errno(EINVAL),
     }
+}
+
+/// `long bpf_snprintf(str, str_size, fmt, data, data_len)`: formats `fmt` (a
+/// string in a read-only map) with the `data_len / 8` u64 arguments at `data`,
+/// writes at most `str_size` bytes with the NUL, and returns the length the
+/// whole output needs, NUL included (so a result above `str_size` means it
+/// was cut); `-EINVAL` for a bad format or data length.
+pub(super) fn snprintf(
+    env: &mut RunEnv<'_>,
+    mem: &mut Memory,
+    a: [u64; 5],
+) -> Result<HelperResult, HelperError> {
+    let name = "bpf_snprintf";
+    let (out, size, data, data_len) = (a[0], u64::from(a[1] as u32), a[3], u64::from(a[4] as u32));
+    if data_len % 8 != 0 || data_len > MAX_SNPRINTF_ARGS * 8 || (data_len != 0 && data == 0) {
+        return ret_errno(EINVAL);
+    }
+    let raw = if data_len > 0 {
+        env.read(mem, data, data_len, name)?
+    } else {
+        Vec::new()
+    };
+    let args: Vec<u64> = raw
+        .chunks_exact(8)
+        .map(|w| u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or_default()))
+        .collect();
+    let fmt = kernel_string(env, mem, a[2], MAX_FMT)
+        .ok_or_else(|| failed(format!("{name}: no NUL-terminated format at {:#x}", a[2])))?;
+    let Some(text) = format_bprintf(&fmt, &args, args.len(), &EnvMemory { env, mem }) else {
+        return ret_errno(EINVAL);
+    };
+    if size > 0 {
+        let n = text.len().min(size as usize - 1);
+        let mut bytes = text.get(..n).unwrap_or_default().to_vec();
+        bytes.push(0);
+        env.write(mem, out, &bytes, name)?;
+    }
+    ret(text.len() as u64 + 1)
 }
 
 #[cfg(test)]
@@ -274,7 +344,7 @@ mod tests {
     fn f(fmt: &str, args: &[u64]) -> Option<String> {
         let mut b = fmt.as_bytes().to_vec();
         b.push(0);
-        format_printk(&b, args, &Mem)
+        format_printk(&b, args, &Mem).map(|t| String::from_utf8_lossy(&t).into_owned())
     }
 
     #[test]
@@ -327,6 +397,28 @@ mod tests {
         assert_eq!(f("%pZ", &[1]), None);
         assert_eq!(f("caf\u{e9}", &[]), None, "non-ASCII");
         assert_eq!(format_printk(b"no nul", &[], &Mem), None);
+        assert_eq!(
+            format_printk(b"%c%c\0", &[0x88, 0xfb], &Mem).as_deref(),
+            Some(&[0x88u8, 0xfb][..]),
+            "%c writes the byte itself"
+        );
         assert_eq!(f("%%%%", &[]).as_deref(), Some("%%"));
+    }
+
+    #[test]
+    fn the_format_may_use_as_many_conversions_as_there_are_arguments() {
+        assert!(bprintf_format_ok(b"x=%d y=%d", 2));
+        assert!(
+            bprintf_format_ok(b"x=%d", 2),
+            "fewer conversions than arguments"
+        );
+        assert!(!bprintf_format_ok(b"x=%d y=%d", 1));
+        assert!(!bprintf_format_ok(b"%d", 0));
+        assert!(bprintf_format_ok(b"100%% sure", 0));
+        let twelve = b"%d%d%d%d%d%d%d%d%d%d%d%d";
+        assert!(bprintf_format_ok(twelve, 12));
+        assert!(!bprintf_format_ok(b"%f", 1));
+        assert!(!bprintf_format_ok(b"%.2d", 1), "no precision");
+        assert!(!bprintf_format_ok(b"tab\x01", 0), "control characters");
     }
 }

@@ -155,6 +155,12 @@ pub(super) fn kernel_string(
     Some(bytes.get(..n)?.to_vec())
 }
 
+/// Up to `max` bytes at `addr` in kernel memory, fewer where what backs it
+/// ends, none when nothing does (`bpf_strncmp`'s constant string).
+pub(super) fn kernel_prefix(env: &RunEnv<'_>, mem: &Memory, addr: u64, max: usize) -> Vec<u8> {
+    backing(env, mem, Space::Kernel, addr, max).unwrap_or_default()
+}
+
 /// `n` bytes at `addr` in kernel memory (for `%pI4`, `%pI6`).
 pub(super) fn kernel_bytes(env: &RunEnv<'_>, mem: &Memory, addr: u64, n: usize) -> Option<Vec<u8>> {
     backing(env, mem, Space::Kernel, addr, n).filter(|b| b.len() == n)
