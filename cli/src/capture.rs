@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use serde_json::{json, Map as JsonMap, Value};
 use vm_core::interp::CompiledProgram;
-use vm_core::maps::{Maps, MapsConfig};
+use vm_core::maps::Maps;
 use vm_core::run::{run_with, Event, Input, RunOptions, System};
-use vm_core::{Program, ProgramType};
+use vm_core::{MapType, Program, ProgramType};
 
 use crate::input::{self, to_hex};
 
@@ -27,14 +27,16 @@ pub struct CaptureRun<'a> {
     pub json: bool,
     /// Instruction budget of each packet's run.
     pub budget: u64,
+    /// Tail-call targets (`--prog-array`).
+    pub programs: &'a [Program],
 }
 
 /// trace_printk lines printed in text mode before the rest are only counted.
 const MAX_TEXT_TRACE_LINES: usize = 20;
 
-/// Runs `program` over the capture: exit code 0 when every packet ran to
-/// `exit`, 1 when some run failed, 2 when the capture or maps could not be set up.
-pub fn run(program: &Program, how: &CaptureRun) -> ExitCode {
+/// Runs `program` over the capture with `maps`: exit code 0 when every packet
+/// ran to `exit`, 1 when some run failed, 2 when the capture could not be read.
+pub fn run(program: &Program, mut maps: Maps, how: &CaptureRun) -> ExitCode {
     let name = input::display_name(how.path);
     let fail = |message: String| {
         if how.json {
@@ -61,10 +63,6 @@ pub fn run(program: &Program, how: &CaptureRun) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(format!("{name}: {e}")),
     };
-    let mut maps = match Maps::for_program(program, MapsConfig::default()) {
-        Ok(m) => m,
-        Err(e) => return fail(format!("maps: {e}")),
-    };
     let compiled = Arc::new(CompiledProgram::new(program));
 
     // Verdict names with their counts, in the order they first occur.
@@ -88,6 +86,7 @@ pub fn run(program: &Program, how: &CaptureRun) -> ExitCode {
         let options = RunOptions {
             budget: how.budget,
             compiled: Some(Arc::clone(&compiled)),
+            programs: how.programs,
             ..RunOptions::default()
         };
         match run_with(program, &input, &mut maps, options) {
@@ -204,7 +203,9 @@ fn print_maps(maps: &Maps) {
             def.map_type.name(),
             entries.len()
         );
-        let is_array = def.map_type.name().ends_with("array");
+        // Arrays hold every index; a prog array only the slots filled (where 0
+        // names the first tail-call target), so none of its entries is hidden.
+        let is_array = matches!(def.map_type, MapType::Array | MapType::PercpuArray);
         let zero = |value: &[u8]| value.iter().all(|b| *b == 0);
         let hidden = if is_array {
             entries.iter().filter(|e| zero(&e.value)).count()

@@ -1,5 +1,6 @@
 //! What several subcommands share: reading `FILE` or `-` (standard input),
-//! naming it in messages, and the `--syntax` option.
+//! naming it in messages, loading a program from any of its forms, and the
+//! `--syntax` option.
 
 use std::io::Read;
 use std::path::Path;
@@ -117,6 +118,46 @@ pub fn load_elf(bytes: &[u8], pick: &ElfPick) -> Result<vm_core::Program, String
         },
     };
     object.load(info).map_err(|e| e.to_string())
+}
+
+/// Links the program of the object `bytes` whose function name, or else
+/// whose section, is `name`.
+pub fn load_elf_named(bytes: &[u8], name: &str) -> Result<vm_core::Program, String> {
+    let object = vm_core::elf::ElfObject::parse(bytes).map_err(|e| e.to_string())?;
+    let programs = object.programs();
+    let info = match programs.iter().find(|p| p.name == name) {
+        Some(info) => info,
+        None => object.find_in_section(name).map_err(|_| {
+            format!(
+                "no program or section named '{name}' (the object holds {})",
+                program_list(&object)
+            )
+        })?,
+    };
+    object.load(info).map_err(|e| e.to_string())
+}
+
+/// The program in `path`, whichever form it is in: assembly source (either
+/// syntax), raw bytecode (`.bin`), bytecode as hex text, or a clang object
+/// (the program `pick` names).
+pub fn load_program(path: &Path, pick: &ElfPick) -> Result<vm_core::Program, String> {
+    let bytes = read(path)?;
+    if is_elf(&bytes) {
+        return load_elf(&bytes, pick);
+    }
+    let is_bin = path.extension().is_some_and(|e| e == "bin");
+    let text = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|t| !is_bin && !t.contains('\0'));
+    let Some(text) = text else {
+        let insns = vm_core::isa::decode(&bytes).map_err(|e| e.to_string())?;
+        return Ok(vm_core::Program::from_insns(insns));
+    };
+    if let Some(code) = from_hex(text) {
+        let insns = vm_core::isa::decode(&code).map_err(|e| e.to_string())?;
+        return Ok(vm_core::Program::from_insns(insns));
+    }
+    vm_core::asm::assemble(text).map_err(|e| e.to_string())
 }
 
 fn program_list(object: &vm_core::elf::ElfObject) -> String {

@@ -13,6 +13,7 @@ mod disasm;
 mod input;
 mod packet;
 mod plugin;
+mod prog_array;
 mod run;
 mod verify;
 

@@ -1,9 +1,9 @@
 //! `bpfplay run`: runs a program once, as the kernel would for its type, on a
 //! packet (XDP, tc, socket filter) or a synthetic event (kprobe, tracepoint),
-//! with its maps and the built-in helpers; prints the return value and
-//! verdict, optionally every executed instruction, or one JSON object.
+//! with its maps, the built-in helpers and any tail-call targets; prints the
+//! return value and verdict, optionally every executed instruction, or one
+//! JSON object.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -11,12 +11,12 @@ use serde_json::{json, Map as JsonMap, Value};
 use vm_core::asm::Syntax;
 use vm_core::disasm::format_insn;
 use vm_core::interp::{InterpError, Stop, Trace, TraceStep, DEFAULT_BUDGET};
-use vm_core::isa::decode;
-use vm_core::maps::{Maps, MapsConfig};
+use vm_core::maps::{Maps, MapsConfig, BPF_ANY};
 use vm_core::run::{Execution, Input, KprobeEvent, Outcome, RunError, RunOptions, TracepointEvent};
 use vm_core::{Program, ProgramType};
 
 use crate::input::{self, from_hex, to_hex};
+use crate::prog_array::TailCalls;
 
 /// Arguments of `bpfplay run`.
 #[derive(Args)]
@@ -43,6 +43,25 @@ pub struct RunArgs {
     /// order (the key is empty for queue and stack maps). Repeatable.
     #[arg(long = "map-entry", value_name = "MAP:KEYHEX=VALUEHEX")]
     map_entries: Vec<String>,
+    /// Put another program in slot KEY of prog array MAP, for `bpf_tail_call`:
+    /// FILE (any form `run` reads), FILE:PROGRAM (a function or section of a
+    /// clang object), or PROGRAM (of the same object as the main program).
+    /// Repeatable.
+    #[arg(long = "prog-array", value_name = "MAP:KEY=FILE[:PROGRAM]")]
+    prog_array: Vec<String>,
+    /// kprobe: the probed function's arguments (into di, si, dx, cx, r8, r9);
+    /// tracepoint: the system call's arguments in the `sys_enter` record.
+    /// Comma-separated numbers (decimal, `0x` hex, or negative), at most six.
+    #[arg(long, value_name = "N,N,...", allow_hyphen_values = true)]
+    args: Option<String>,
+    /// tracepoint: the system call number in the `sys_enter` record.
+    #[arg(
+        long,
+        value_name = "NR",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
+    syscall: i64,
     #[command(flatten)]
     elf: input::ElfPick,
     /// Run over every packet of a capture (pcap or pcapng; non-Ethernet link
@@ -59,7 +78,7 @@ pub struct RunArgs {
 /// failed, 2 when the input could not be loaded.
 pub fn run(args: &RunArgs) -> ExitCode {
     let name = input::display_name(&args.file);
-    let mut program = match load(args) {
+    let mut program = match input::load_program(&args.file, &args.elf) {
         Ok(p) => p,
         Err(e) => {
             report(args, None, &format!("{name}: {e}"));
@@ -78,44 +97,32 @@ pub fn run(args: &RunArgs) -> ExitCode {
             }
         }
     }
-    for spec in &args.map_entries {
-        if let Err(e) = add_map_entry(&mut program, spec) {
-            report(args, None, &format!("--map-entry {spec}: {e}"));
+    let (tail_calls, mut maps) = match prepare(args, &program) {
+        Ok(setup) => setup,
+        Err(e) => {
+            report(args, None, &e);
             return ExitCode::from(2);
         }
-    }
+    };
     if let Some(path) = &args.pcap {
         let how = crate::capture::CaptureRun {
             path,
             json: args.json,
             budget: args.budget,
+            programs: &tail_calls.programs,
         };
-        return crate::capture::run(&program, &how);
+        return crate::capture::run(&program, maps, &how);
     }
-    let packet = match &args.packet {
-        Some(hex) => match from_hex(hex) {
-            Some(bytes) => bytes,
-            None => {
-                report(args, None, &format!("--packet: not hex: {hex:?}"));
-                return ExitCode::from(2);
-            }
-        },
-        None => vec![0; 60],
-    };
-    let input = match program.prog_type {
-        ProgramType::Kprobe => Input::kprobe(KprobeEvent::with_args("do_sys_openat2", 0, &[])),
-        ProgramType::Tracepoint => Input::tracepoint(TracepointEvent::sys_enter(0, [0; 6])),
-        _ => Input::packet(packet),
-    };
-    let mut maps = match Maps::for_program(&program, MapsConfig::default()) {
-        Ok(m) => m,
+    let input = match event(args, program.prog_type) {
+        Ok(input) => input,
         Err(e) => {
-            report(args, None, &format!("maps: {e}"));
+            report(args, None, &e);
             return ExitCode::from(2);
         }
     };
     let options = RunOptions {
         budget: args.budget,
+        programs: &tail_calls.programs,
         ..RunOptions::default()
     };
     let mut trace_json = Vec::new();
@@ -173,24 +180,87 @@ fn run_streaming_trace(
     }
 }
 
-/// Adds `MAP:KEYHEX=VALUEHEX` to the initial entries of the program's map
-/// `MAP`, checked against its key and value sizes.
-fn add_map_entry(program: &mut Program, spec: &str) -> Result<(), String> {
+/// The tail-call targets and the maps of the program and its targets, with
+/// `--map-entry` elements and `--prog-array` slots put in (after the
+/// source's `.entry` lines, which creating the maps applies).
+fn prepare(args: &RunArgs, program: &Program) -> Result<(TailCalls, Maps), String> {
+    let tail_calls = TailCalls::load(
+        &args.prog_array,
+        &args.file,
+        program.prog_type,
+        args.prog_type.is_some(),
+    )?;
+    let all: Vec<&Program> = std::iter::once(program)
+        .chain(&tail_calls.programs)
+        .collect();
+    let mut maps =
+        Maps::for_programs(&all, MapsConfig::default()).map_err(|e| format!("maps: {e}"))?;
+    for spec in &args.map_entries {
+        add_map_entry(&mut maps, spec).map_err(|e| format!("--map-entry {spec}: {e}"))?;
+    }
+    tail_calls.fill(&mut maps)?;
+    Ok((tail_calls, maps))
+}
+
+/// What the program runs on: the packet (`--packet`, default 60 zero bytes),
+/// or a kprobe / `sys_enter` tracepoint event with `--args` (and `--syscall`).
+fn event(args: &RunArgs, prog_type: ProgramType) -> Result<Input, String> {
+    let mut values = [0u64; 6];
+    if let Some(list) = &args.args {
+        let items: Vec<&str> = list.split(',').map(str::trim).collect();
+        if items.len() > values.len() {
+            return Err(format!("--args: at most 6 arguments, not {}", items.len()));
+        }
+        for (slot, item) in values.iter_mut().zip(&items) {
+            *slot =
+                parse_number(item).ok_or_else(|| format!("--args: {item:?} is not a number"))?;
+        }
+    }
+    Ok(match prog_type {
+        ProgramType::Kprobe => Input::kprobe(KprobeEvent::with_args("do_sys_openat2", 0, &values)),
+        ProgramType::Tracepoint => {
+            Input::tracepoint(TracepointEvent::sys_enter(args.syscall, values))
+        }
+        _ => {
+            let packet = match &args.packet {
+                Some(hex) => from_hex(hex).ok_or_else(|| format!("--packet: not hex: {hex:?}"))?,
+                None => vec![0; 60],
+            };
+            Input::packet(packet)
+        }
+    })
+}
+
+/// A u64 in decimal, `0x` hex, or negative decimal (two's complement).
+fn parse_number(text: &str) -> Option<u64> {
+    if let Some(hex) = text.strip_prefix("0x") {
+        return u64::from_str_radix(hex, 16).ok();
+    }
+    text.parse::<u64>()
+        .ok()
+        .or_else(|| text.parse::<i64>().ok().map(|v| v as u64))
+}
+
+/// Puts `MAP:KEYHEX=VALUEHEX` in map `MAP` with `BPF_ANY`, checked against
+/// its key and value sizes.
+fn add_map_entry(maps: &mut Maps, spec: &str) -> Result<(), String> {
     let (name, kv) = spec
         .split_once(':')
         .filter(|(_, kv)| kv.contains('='))
         .ok_or("expected MAP:KEYHEX=VALUEHEX")?;
     let (key_hex, value_hex) = kv.split_once('=').ok_or("expected MAP:KEYHEX=VALUEHEX")?;
-    let names: Vec<&str> = program.maps.iter().map(|m| m.name.as_str()).collect();
+    let names: Vec<String> = maps.iter().map(|(_, m)| m.def().name.clone()).collect();
     let list = if names.is_empty() {
         String::from("the program has no maps")
     } else {
         format!("the program has {}", names.join(", "))
     };
-    let map = program
-        .maps
-        .iter_mut()
-        .find(|m| m.name == name)
+    let index = maps
+        .index_of(name)
+        .ok_or_else(|| format!("no map named '{name}' ({list})"))?;
+    let def = maps
+        .get(index)
+        .map(|m| m.def().clone())
         .ok_or_else(|| format!("no map named '{name}' ({list})"))?;
     let hex = |what: &str, text: &str| -> Result<Vec<u8>, String> {
         if text.trim().is_empty() {
@@ -201,8 +271,8 @@ fn add_map_entry(program: &mut Program, spec: &str) -> Result<(), String> {
     let key = hex("key", key_hex)?;
     let value = hex("value", value_hex)?;
     for (what, bytes, size) in [
-        ("key", &key, map.key_size),
-        ("value", &value, map.value_size),
+        ("key", &key, def.key_size),
+        ("value", &value, def.value_size),
     ] {
         if bytes.len() != size as usize {
             return Err(format!(
@@ -211,31 +281,8 @@ fn add_map_entry(program: &mut Program, spec: &str) -> Result<(), String> {
             ));
         }
     }
-    map.initial_entries.push((key, value));
-    Ok(())
-}
-
-/// The program in `args.file`, whichever form it is in.
-fn load(args: &RunArgs) -> Result<Program, String> {
-    let bytes = input::read(&args.file)?;
-    if input::is_elf(&bytes) {
-        return input::load_elf(&bytes, &args.elf);
-    }
-    let is_bin = Path::new(&args.file)
-        .extension()
-        .is_some_and(|e| e == "bin");
-    let text = std::str::from_utf8(&bytes)
-        .ok()
-        .filter(|t| !is_bin && !t.contains('\0'));
-    let Some(text) = text else {
-        let insns = decode(&bytes).map_err(|e| e.to_string())?;
-        return Ok(Program::from_insns(insns));
-    };
-    if let Some(code) = from_hex(text) {
-        let insns = decode(&code).map_err(|e| e.to_string())?;
-        return Ok(Program::from_insns(insns));
-    }
-    vm_core::asm::assemble(text).map_err(|e| e.to_string())
+    maps.update(index, &key, &value, BPF_ANY)
+        .map_err(|e| format!("map '{name}': {e}"))
 }
 
 fn print_outcome(
@@ -250,6 +297,13 @@ fn print_outcome(
         println!("r0 = {r0:#x} ({r0}) {}", outcome.verdict.name);
         for line in &outcome.trace_log {
             println!("trace_printk: {}", line.message);
+        }
+        if outcome.tail_calls > 0 {
+            println!("tail calls: {}", outcome.tail_calls);
+        }
+        for e in &outcome.events {
+            let map = maps.get(e.map).map_or("?", |m| m.def().name.as_str());
+            println!("event {map} (cpu {}): {}", e.cpu, to_hex(&e.data));
         }
         return;
     }
@@ -274,6 +328,7 @@ fn print_outcome(
         "trace_log": outcome.trace_log.iter().map(|l| l.message.clone()).collect::<Vec<_>>(),
         "events": outcome.events.iter().map(|e| json!({"map": e.map, "cpu": e.cpu, "data": to_hex(&e.data)})).collect::<Vec<_>>(),
         "insns": outcome.executed,
+        "tail_calls": outcome.tail_calls,
     });
     if args.trace {
         out["trace_truncated"] = json!(outcome.executed > trace.len() as u64);

@@ -1,6 +1,9 @@
 ; XDP: dispatch IPv4 packets to a program per IP protocol through a prog array
 ; (slot = protocol number). Without a program for the protocol the tail call
-; falls through and the packet passes.
+; falls through and the packet passes. From the command line, put tcp.s in
+; slot 6 and udp.s in slot 17:
+;   bpfplay run --packet HEX --prog-array jump_table:6=examples/tail_calls/tcp.s \
+;       --prog-array jump_table:17=examples/tail_calls/udp.s examples/tail_calls/dispatch.s
 .type xdp
 .map jump_table, prog_array, key=4, value=4, max_entries=256
 
