@@ -252,9 +252,13 @@ impl<'a> Verifier<'a> {
                     if states_equal(&s.state, &self.cur, live, false, self.opts.privileged) {
                         s.hits += 1;
                         found = true;
+                        keep.push(si);
+                        continue;
                     }
                 } else if states_equal(&s.state, &self.cur, live, true, self.opts.privileged) {
                     looping = true;
+                    keep.push(si);
+                    continue;
                 } else if self.jmps_processed - self.prev_jmps < 20
                     && self.stats.processed_insns - self.prev_insns < 100
                 {
@@ -262,20 +266,27 @@ impl<'a> Verifier<'a> {
                     // save a state only now and then (as the kernel does).
                     add_new = false;
                 }
-                keep.push(si);
-                continue;
-            }
-            if states_equal(&s.state, &self.cur, live, false, self.opts.privileged) {
+            } else if states_equal(&s.state, &self.cur, live, false, self.opts.privileged) {
                 s.hits += 1;
                 found = true;
                 keep.push(si);
                 continue;
             }
-            s.misses += 1;
-            if s.misses > s.hits * 3 + 3 {
-                // Rarely useful: forget it, as the kernel does.
-                self.saved[si] = None;
-                self.cur_states = self.cur_states.saturating_sub(1);
+            // A miss. Misses count only when a new state is saved here, so that
+            // a loop keeps states from early and late iterations; a state that
+            // keeps missing stops being compared, as the kernel drops it (more
+            // patiently at a callback call, where revisits must converge).
+            if add_new {
+                s.misses += 1;
+            }
+            let patience = if calls_cb && s.branches > 0 { 64 } else { 3 };
+            if s.misses > s.hits * patience + patience {
+                if s.branches == 0 {
+                    self.saved[si] = None;
+                    self.cur_states = self.cur_states.saturating_sub(1);
+                }
+                // A state whose paths are still being explored stays saved (its
+                // children report to it) but is no longer compared.
                 continue;
             }
             keep.push(si);
