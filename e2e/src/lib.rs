@@ -139,10 +139,23 @@ impl Driver {
 
     /// Opens a headless Chromium session with a fresh profile.
     pub async fn session(&self) -> fantoccini::Client {
+        self.session_with_args(&[]).await
+    }
+
+    /// Opens a headless Chromium session in `profile` (its own
+    /// `--user-data-dir`: local storage and everything else start empty).
+    pub async fn session_in(&self, profile: &Profile) -> fantoccini::Client {
+        let arg = format!("--user-data-dir={}", profile.dir.display());
+        self.session_with_args(&[arg.as_str()]).await
+    }
+
+    async fn session_with_args(&self, extra: &[&str]) -> fantoccini::Client {
+        let mut args: Vec<&str> = CHROMIUM_ARGS.to_vec();
+        args.extend_from_slice(extra);
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": "/usr/bin/chromium", "args": CHROMIUM_ARGS }),
+            serde_json::json!({ "binary": "/usr/bin/chromium", "args": args }),
         );
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         fantoccini::ClientBuilder::new(connector)
@@ -150,6 +163,35 @@ impl Driver {
             .connect(&self.url)
             .await
             .expect("open a Chromium session through chromedriver")
+    }
+}
+
+/// An empty Chromium profile directory, removed on drop: a browser that
+/// has never seen the playground.
+pub struct Profile {
+    /// The directory.
+    pub dir: PathBuf,
+}
+
+impl Profile {
+    /// A new, empty profile directory under the system's temporary directory.
+    pub fn fresh(name: &str) -> Profile {
+        let dir = std::env::temp_dir().join(format!(
+            "bpfplay-e2e-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a profile directory");
+        Profile { dir }
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

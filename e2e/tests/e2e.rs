@@ -1,192 +1,361 @@
 //! End-to-end: the release build in dist/, served on 127.0.0.1, driven in
-//! headless Chromium as a user would. Run by `cargo xtask test`.
+//! headless Chromium as a user would. Run by `cargo xtask test`. Each main
+//! view is saved as a screenshot in target/screenshots/.
 
+use std::path::Path;
 use std::time::Duration;
 
-use e2e::{dist_dir, screenshot_dir, serve_static, Driver};
+use e2e::{dist_dir, screenshot_dir, serve_static, Driver, Profile};
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
+use serde_json::json;
 
-const EDITOR: &str = "#editor-input";
-const RUN: &str = "#run-button";
-const RESULT: &str = "#result";
+const WAIT: Duration = Duration::from_secs(20);
 
-async fn type_program(c: &Client, source: &str) {
-    let editor = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(EDITOR))
-        .await
-        .expect("the editor appears");
-    editor.clear().await.expect("clear the editor");
-    editor
-        .send_keys(source)
-        .await
-        .expect("type into the editor");
+/// A browser tab on the playground, with the steps the tests repeat.
+struct Page {
+    c: Client,
+    base: String,
 }
 
-async fn result_text(c: &Client, wanted: &str) -> String {
-    let mut last = String::new();
-    for _ in 0..100 {
-        last = c
-            .find(Locator::Css(RESULT))
+impl Page {
+    /// Opens `path` (relative to the served dist/, e.g. `/` or
+    /// `/?embed=editor#w1=...`) and waits for the app to mount.
+    async fn open(c: Client, base: &str, path: &str) -> Page {
+        let page = Page {
+            c,
+            base: base.to_string(),
+        };
+        page.goto(path).await;
+        page
+    }
+
+    async fn goto(&self, path: &str) {
+        self.c
+            .goto(&format!("{}{path}", self.base))
             .await
-            .expect("result panel")
+            .expect("open the playground");
+        self.wait_for("#run-button").await;
+    }
+
+    async fn wait_for(&self, selector: &str) -> fantoccini::elements::Element {
+        self.c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"))
+    }
+
+    async fn exists(&self, selector: &str) -> bool {
+        self.c.find(Locator::Css(selector)).await.is_ok()
+    }
+
+    async fn click(&self, selector: &str) {
+        self.wait_for(selector)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    }
+
+    async fn text(&self, selector: &str) -> String {
+        self.wait_for(selector)
+            .await
             .text()
             .await
-            .expect("result text");
-        if last.contains(wanted) {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+            .unwrap_or_else(|e| panic!("text of {selector}: {e}"))
     }
-    last
+
+    /// The text of `selector` once it contains `wanted` (or what it says
+    /// after the wait, for the assertion message).
+    async fn wait_text(&self, selector: &str, wanted: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(el) = self.c.find(Locator::Css(selector)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(wanted) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{selector} never said {wanted:?}; it says {last:?}");
+    }
+
+    async fn js(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.c
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    async fn pick_example(&self, id: &str) {
+        self.wait_for("#example-select")
+            .await
+            .select_by_value(id)
+            .await
+            .expect("choose the example");
+    }
+
+    /// Types `source` into the editor as keystrokes.
+    async fn type_program(&self, source: &str) {
+        let editor = self.wait_for("#editor-input").await;
+        editor.clear().await.expect("clear the editor");
+        editor
+            .send_keys(source)
+            .await
+            .expect("type into the editor");
+    }
+
+    /// Puts a long `source` in the editor at once (typing thousands of lines
+    /// key by key would take minutes), as a paste would.
+    async fn paste_program(&self, source: &str) {
+        self.wait_for("#editor-input").await;
+        self.js(
+            "const a = document.getElementById('editor-input');
+             a.value = arguments[0];
+             a.dispatchEvent(new InputEvent('input', { bubbles: true }));",
+            vec![json!(source)],
+        )
+        .await;
+    }
+
+    async fn run(&self) {
+        self.click("#run-button").await;
+    }
+
+    async fn tab(&self, name: &str) {
+        self.click(&format!("#tab-{name}")).await;
+    }
+
+    async fn step_count(&self) -> String {
+        self.text("#step-count").await
+    }
+
+    /// Sends keys to the focused element (as a user pressing them).
+    async fn press(&self, keys: &str) {
+        self.c
+            .active_element()
+            .await
+            .expect("a focused element")
+            .send_keys(keys)
+            .await
+            .expect("press keys");
+    }
+
+    async fn focused_id(&self) -> String {
+        self.c
+            .active_element()
+            .await
+            .expect("a focused element")
+            .attr("id")
+            .await
+            .expect("its id")
+            .unwrap_or_default()
+    }
+
+    async fn root_attr(&self, name: &str) -> Option<String> {
+        self.js(
+            "return document.documentElement.getAttribute(arguments[0]);",
+            vec![json!(name)],
+        )
+        .await
+        .as_str()
+        .map(str::to_string)
+    }
+
+    /// Clicks Share and returns the link from the address bar.
+    async fn share(&self) -> String {
+        self.click("#share-button").await;
+        let url = self.c.current_url().await.expect("current URL").to_string();
+        assert!(
+            url.contains("#w1="),
+            "the address bar holds the link: {url}"
+        );
+        url
+    }
+
+    async fn screenshot(&self, name: &str) {
+        // Let transitions and fonts settle.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let png = self.c.screenshot().await.expect("take a screenshot");
+        let path = screenshot_dir().join(name);
+        std::fs::write(&path, png).expect("save the screenshot");
+        eprintln!("saved {}", path.display());
+    }
+
+    async fn close(self) {
+        self.c.close().await.expect("close the session");
+    }
 }
 
-async fn screenshot(c: &Client, name: &str) {
-    let png = c.screenshot().await.expect("take a screenshot");
-    let path = screenshot_dir().join(name);
-    std::fs::write(&path, png).expect("save the screenshot");
-    eprintln!("saved {}", path.display());
+/// The served dist/ and a running ChromeDriver.
+async fn start() -> (String, Driver) {
+    (serve_static(dist_dir()), Driver::start())
 }
 
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn typing_a_program_and_pressing_run_shows_r0() {
-    let base = serve_static(dist_dir());
-    let driver = Driver::start();
-    let c = driver.session().await;
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
 
-    c.goto(&base).await.expect("open the playground");
-    type_program(&c, "r0 = 42\nexit\n").await;
-    c.find(Locator::Css(RUN))
-        .await
-        .expect("Run button")
-        .click()
-        .await
-        .expect("click Run");
-    let text = result_text(&c, "r0 = 42").await;
-    screenshot(&c, "run-r0-42.png").await;
-    assert!(text.contains("r0 = 42"), "result panel says {text:?}");
+    page.type_program("r0 = 42\nexit\n").await;
+    page.run().await;
+    page.wait_text("#result", "r0 = 42").await;
+    page.screenshot("run-r0-42.png").await;
 
     // A typo names its line and column.
-    type_program(&c, "r0 = 42\nexti\n").await;
-    c.find(Locator::Css(RUN))
-        .await
-        .expect("Run button")
-        .click()
-        .await
-        .expect("click Run");
-    let text = result_text(&c, "line 2").await;
-    screenshot(&c, "asm-error.png").await;
-    assert!(
-        text.contains("line 2, column 1"),
-        "result panel says {text:?}"
-    );
-
-    c.close().await.expect("close the session");
-}
-
-async fn pick_example(c: &Client, id: &str) {
-    let select = c
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("#example-select"))
-        .await
-        .expect("the examples menu appears");
-    select
-        .select_by_value(id)
-        .await
-        .expect("choose the example");
-}
-
-async fn text_of(c: &Client, selector: &str) -> String {
-    c.find(Locator::Css(selector))
-        .await
-        .unwrap_or_else(|e| panic!("{selector}: {e}"))
-        .text()
-        .await
-        .expect("element text")
+    page.type_program("r0 = 42\nexti\n").await;
+    page.run().await;
+    page.wait_text("#result", "line 2, column 1").await;
+    page.screenshot("asm-error.png").await;
+    page.close().await;
 }
 
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
-async fn examples_verify_step_to_the_error_and_share_a_link() {
-    let base = serve_static(dist_dir());
-    let driver = Driver::start();
-    let c = driver.session().await;
-    c.goto(&base).await.expect("open the playground");
+async fn examples_verify_and_step_to_the_error() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
 
     // An XDP example over the sample packet (UDP to port 53): dropped.
-    pick_example(&c, "xdp-drop-dns").await;
-    let text = result_text(&c, "XDP_DROP").await;
-    assert!(text.contains("XDP_DROP"), "result panel says {text:?}");
-    c.find(Locator::Css("#tab-program"))
-        .await
-        .expect("Program tab")
-        .click()
-        .await
-        .expect("open Program");
-    screenshot(&c, "program-view.png").await;
+    page.pick_example("xdp-drop-dns").await;
+    page.wait_text("#result", "XDP_DROP").await;
+    page.wait_text("#verdict-line", "processed").await;
+    page.screenshot("editor-result.png").await;
+    page.tab("program").await;
+    page.wait_text("#listing", "r2 = *(u32 *)(r1 + 4)").await;
+    page.screenshot("program-view.png").await;
 
-    // A rejected example opens the verifier on its error; step back and forth.
-    pick_example(&c, "reject-packet-bounds").await;
-    let text = result_text(&c, "Rejected by the verifier").await;
+    // A rejected example opens the verifier on its error; step back with
+    // the button and forward with `j`, then jump to the error with `e`.
+    page.pick_example("reject-packet-bounds").await;
+    page.wait_text("#result", "Rejected by the verifier").await;
+    page.tab("verifier").await;
+    page.wait_text("#verifier", "invalid access to packet")
+        .await;
+    let at_error = page.step_count().await;
+    page.click("#step-back").await;
+    assert_ne!(page.step_count().await, at_error, "Back moves");
+    page.click("#step-first").await;
+    page.click("#verifier").await;
+    page.press("j").await;
     assert!(
-        text.contains("Rejected by the verifier"),
-        "result panel says {text:?}"
+        page.step_count().await.starts_with("step 2 "),
+        "j steps forward"
     );
-    c.find(Locator::Css("#tab-verifier"))
-        .await
-        .expect("Verifier tab")
-        .click()
-        .await
-        .expect("open Verifier");
-    let verifier = text_of(&c, "#verifier").await;
-    assert!(
-        verifier.contains("invalid access to packet"),
-        "verifier panel says {verifier:?}"
-    );
-    let at_error = text_of(&c, "#step-count").await;
-    c.find(Locator::Css("#step-back"))
-        .await
-        .expect("Back")
-        .click()
-        .await
-        .expect("step back");
-    let back = text_of(&c, "#step-count").await;
-    assert_ne!(at_error, back, "stepping back changes the step");
-    c.find(Locator::Css("#step-forward"))
-        .await
-        .expect("Forward")
-        .click()
-        .await
-        .expect("step forward");
-    assert_eq!(text_of(&c, "#step-count").await, at_error);
-    screenshot(&c, "verifier-error.png").await;
+    page.press("e").await;
+    assert_eq!(page.step_count().await, at_error, "e jumps to the error");
+    page.wait_text("#verifier", "How to fix it").await;
+    page.screenshot("verifier-error.png").await;
+    page.close().await;
+}
 
-    // Share: the link holds the workspace; a fresh browser profile opens it.
-    c.find(Locator::Css("#share-button"))
-        .await
-        .expect("Share")
-        .click()
-        .await
-        .expect("share");
-    let url = c.current_url().await.expect("current URL").to_string();
-    assert!(
-        url.contains("#w1="),
-        "the address bar holds the link: {url}"
-    );
-    c.close().await.expect("close the session");
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn an_xdp_example_runs_over_a_built_packet() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
 
-    let fresh = driver.session().await;
-    fresh.goto(&url).await.expect("open the shared link");
-    let editor = fresh
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(EDITOR))
+    page.pick_example("xdp-drop-dns").await;
+    page.tab("packet").await;
+    // A new packet from the builder: UDP to port 53, which the program drops.
+    page.click("#packet-add").await;
+    page.wait_text(".packet-heading", "Packet 2").await;
+    page.run().await;
+    page.wait_text("#result", "XDP_DROP").await;
+    // The same datagram to port 8053 passes.
+    let port = page.wait_for("#pkt-dport").await;
+    port.clear().await.expect("clear the port");
+    port.send_keys("8053").await.expect("type a port");
+    page.run().await;
+    page.wait_text("#result", "XDP_PASS").await;
+    page.wait_text("#packet-touches", "").await;
+    page.screenshot("packets-built.png").await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn a_pcap_file_imports_into_the_packet_list_and_runs_as_a_batch() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
+    page.pick_example("xdp-drop-dns").await;
+    page.tab("packet").await;
+    let rows = |n: usize| format!(".packet-row:nth-child({n})");
+    assert!(!page.exists(&rows(2)).await, "one packet to start with");
+
+    let pcap = Path::new(env!("CARGO_MANIFEST_DIR")).join("../packets/tests/data/sample.pcap");
+    let pcap = pcap.canonicalize().expect("the pcap fixture exists");
+    page.wait_for("#capture-import")
         .await
-        .expect("the editor appears");
-    let source = editor
+        .send_keys(&pcap.display().to_string())
+        .await
+        .expect("choose the capture file");
+    page.wait_for(&rows(2)).await;
+    let list = page.text(".packet-rows").await;
+    assert!(
+        list.lines().count() >= 2,
+        "imported packets are listed: {list:?}"
+    );
+
+    page.click("#batch-run").await;
+    let results = page.wait_text("#batch-results", "XDP_").await;
+    assert!(
+        results.contains("XDP_"),
+        "every packet has a verdict: {results:?}"
+    );
+    page.js(
+        "document.getElementById('batch-chart').scrollIntoView({ block: 'start' });",
+        vec![],
+    )
+    .await;
+    page.screenshot("packets-pcap.png").await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn maps_show_what_the_program_counted() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
+    page.pick_example("proto-counter").await;
+    page.wait_text("#result", "r0 =").await;
+    page.tab("maps").await;
+    let maps = page.text(".inspector .panel-body").await;
+    assert!(
+        maps.contains("counts") || maps.contains("key"),
+        "the map is listed: {maps:?}"
+    );
+    page.screenshot("maps.png").await;
+    page.close().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn a_share_link_opens_the_same_workspace_in_a_fresh_profile() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
+    page.pick_example("reject-packet-bounds").await;
+    page.wait_text("#result", "Rejected by the verifier").await;
+    page.tab("packet").await;
+    page.click("#packet-add").await;
+    page.wait_text(".packet-heading", "Packet 2").await;
+    let url = page.share().await;
+    page.close().await;
+
+    // A browser that has never seen the playground: its own empty profile.
+    let profile = Profile::fresh("share");
+    let fresh = Page {
+        c: driver.session_in(&profile).await,
+        base: base.clone(),
+    };
+    fresh.c.goto(&url).await.expect("open the shared link");
+    let source = fresh
+        .wait_for("#editor-input")
+        .await
         .prop("value")
         .await
         .expect("editor value")
@@ -195,11 +364,258 @@ async fn examples_verify_step_to_the_error_and_share_a_link() {
         source.contains("no bounds check"),
         "the shared source is restored: {source:?}"
     );
-    let text = result_text(&fresh, "Rejected by the verifier").await;
+    fresh.wait_text("#result", "Rejected by the verifier").await;
+    fresh.tab("packet").await;
+    let list = fresh.text(".packet-rows").await;
     assert!(
-        text.contains("Rejected by the verifier"),
-        "and run: {text:?}"
+        list.contains("Packet 2"),
+        "the shared packet list is restored: {list:?}"
     );
-    screenshot(&fresh, "shared-link.png").await;
-    fresh.close().await.expect("close the session");
+    fresh.tab("verifier").await;
+    fresh
+        .wait_text("#verifier", "invalid access to packet")
+        .await;
+    fresh.screenshot("shared-link.png").await;
+    fresh.close().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn embed_mode_shows_only_the_chosen_panels_read_only() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
+    page.pick_example("reject-packet-bounds").await;
+    page.wait_text("#result", "Rejected by the verifier").await;
+    let url = page.share().await;
+    let fragment = url.split_once('#').expect("a fragment").1.to_string();
+
+    page.c
+        .set_window_size(1000, 620)
+        .await
+        .expect("a slide-sized window");
+    page.goto(&format!("/?embed=editor,verifier&readonly#{fragment}"))
+        .await;
+    page.wait_text("#verifier", "invalid access to packet")
+        .await;
+    assert!(page.exists("#tab-verifier").await);
+    for absent in [
+        "#tab-program",
+        "#tab-maps",
+        "#tab-packet",
+        "#result",
+        "#example-select",
+        "#share-button",
+    ] {
+        assert!(!page.exists(absent).await, "{absent} is not in the embed");
+    }
+    let editor = page.wait_for("#editor-input").await;
+    assert!(
+        editor
+            .attr("readonly")
+            .await
+            .expect("readonly attr")
+            .is_some(),
+        "the editor is read-only"
+    );
+    assert!(page.text("#readonly-badge").await.contains("read-only"));
+    page.screenshot("embed.png").await;
+
+    // Without `readonly` the embed's editor takes edits, and its own
+    // choice of panels (the result only) applies.
+    page.goto(&format!("/?embed=editor,result#{fragment}"))
+        .await;
+    page.wait_text("#result", "Rejected by the verifier").await;
+    assert!(!page.exists(".inspector").await, "no inspector tabs chosen");
+    let editor = page.wait_for("#editor-input").await;
+    assert!(editor.attr("readonly").await.expect("attr").is_none());
+    page.close().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn the_help_dialog_opens_traps_focus_and_the_theme_is_remembered() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
+    page.pick_example("xdp-drop-dns").await;
+    page.wait_text("#result", "XDP_DROP").await;
+
+    // `?` from a button opens help; focus moves into it.
+    page.wait_for("#share-button").await;
+    page.js("document.getElementById('share-button').focus();", vec![])
+        .await;
+    page.press("?").await;
+    let dialog = page.wait_for("#help-dialog").await;
+    assert!(
+        dialog.attr("open").await.expect("attr").is_some(),
+        "? opens help"
+    );
+    assert_eq!(page.focused_id().await, "help-close");
+    let help = page.text("#help-dialog").await;
+    for shortcut in [
+        "Ctrl+Enter",
+        "Next step",
+        "Jump to the error",
+        "Open this help",
+    ] {
+        assert!(help.contains(shortcut), "help lists {shortcut}: {help:?}");
+    }
+    // Tab stays inside: Shift+Tab from the first control goes to the last.
+    page.press(&format!(
+        "{}{}",
+        char::from(Key::Shift),
+        char::from(Key::Tab)
+    ))
+    .await;
+    assert_eq!(page.focused_id().await, "text-size-normal");
+    page.press(&char::from(Key::Tab).to_string()).await;
+    assert_eq!(page.focused_id().await, "help-close");
+    page.screenshot("help-dialog.png").await;
+
+    // Escape closes it and focus returns to where it was.
+    page.press(&char::from(Key::Escape).to_string()).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        dialog.attr("open").await.expect("attr").is_none(),
+        "Escape closes"
+    );
+    assert_eq!(page.focused_id().await, "share-button");
+
+    // The help button opens it too; the dark theme is chosen there and
+    // remembered across a reload.
+    page.click("#help-button").await;
+    page.click("#theme-dark").await;
+    assert_eq!(page.root_attr("data-theme").await.as_deref(), Some("dark"));
+    page.click("#help-close").await;
+    page.c.refresh().await.expect("reload");
+    page.wait_for("#run-button").await;
+    assert_eq!(page.root_attr("data-theme").await.as_deref(), Some("dark"));
+    page.run().await;
+    page.wait_text("#result", "XDP_DROP").await;
+    page.tab("verifier").await;
+    page.screenshot("dark-theme.png").await;
+    // The toolbar toggle switches back to light.
+    page.click("#theme-toggle").await;
+    assert_eq!(page.root_attr("data-theme").await.as_deref(), Some("light"));
+    page.close().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn the_phone_layout_stacks_panels_and_steps_by_buttons() {
+    let (base, driver) = start().await;
+    let c = driver.session().await;
+    c.set_window_size(390, 844)
+        .await
+        .expect("a phone-sized window");
+    let page = Page::open(c, &base, "/").await;
+    page.pick_example("reject-packet-bounds").await;
+    page.wait_text("#result", "Rejected by the verifier").await;
+    let at_error = page.step_count().await;
+    page.click("#step-back").await;
+    assert_ne!(page.step_count().await, at_error);
+    page.click("#step-forward").await;
+    assert_eq!(page.step_count().await, at_error);
+    // One column: the inspector sits below the editor, not beside it.
+    let layout = page
+        .js(
+            "const e = document.querySelector('.editor-panel').getBoundingClientRect();
+             const i = document.querySelector('.inspector').getBoundingClientRect();
+             const wide = [...document.querySelectorAll('body *')]
+               .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+               .slice(0, 8).map(el => el.tagName + '.' + el.className + '#' + el.id);
+             return [e.bottom <= i.top, document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1, wide];",
+            vec![],
+        )
+        .await;
+    page.js("window.scrollTo(0, 0);", vec![]).await;
+    page.screenshot("phone.png").await;
+    assert_eq!(
+        (&layout[0], &layout[1]),
+        (&json!(true), &json!(true)),
+        "stacked, no sideways scroll; too wide: {}",
+        layout[2]
+    );
+    page.js(
+        "document.getElementById('step-count').scrollIntoView({ block: 'center' });",
+        vec![],
+    )
+    .await;
+    page.screenshot("phone-verifier.png").await;
+    page.close().await;
+}
+
+/// Steps the verifier `n` times with `j` and returns, for each step, the
+/// milliseconds from the key press until the page is rendered and laid out
+/// (Yew's DOM update plus the browser's style and layout), measured in the
+/// page with performance.now().
+async fn time_steps(page: &Page, n: usize) -> Vec<f64> {
+    let value = page
+        .c
+        .execute_async(
+            "const [n, done] = [arguments[0], arguments[arguments.length - 1]];
+             const panel = document.getElementById('verifier');
+             const times = [];
+             let i = 0;
+             function once() {
+               if (i++ >= n) { done(times); return; }
+               const before = document.getElementById('step-count').textContent;
+               const t0 = performance.now();
+               const seen = new MutationObserver(() => {
+                 if (document.getElementById('step-count').textContent === before) return;
+                 seen.disconnect();
+                 document.body.getBoundingClientRect();
+                 times.push(performance.now() - t0);
+                 requestAnimationFrame(() => setTimeout(once, 20));
+               });
+               seen.observe(document.body, { subtree: true, childList: true, characterData: true });
+               panel.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', bubbles: true }));
+             }
+             once();",
+            vec![json!(n)],
+        )
+        .await
+        .expect("time the steps");
+    serde_json::from_value(value).expect("a list of times")
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn a_step_of_a_4096_instruction_program_renders_in_a_frame() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
+    let mut source = String::from(".type xdp\nr0 = 0\n");
+    for _ in 0..4093 {
+        source.push_str("r0 += 1\n");
+    }
+    source.push_str("r0 = 2\nexit\n");
+    page.paste_program(&source).await;
+    page.run().await;
+    page.wait_text("#result", "XDP_PASS").await;
+    page.tab("verifier").await;
+    page.wait_text("#step-count", "/ 4096").await;
+
+    let mut times = time_steps(&page, 60).await;
+    assert_eq!(times.len(), 60);
+    assert!(page.step_count().await.starts_with("step 61 "));
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let p95 = times[(times.len() * 95).div_ceil(100) - 1];
+    println!(
+        "verifier step of a 4,096-instruction program, release build, headless Chromium: \
+         median {median:.1} ms, p95 {p95:.1} ms, max {:.1} ms over {} steps",
+        times[times.len() - 1],
+        times.len()
+    );
+    eprintln!(
+        "step times (ms, sorted): {:?}",
+        times
+            .iter()
+            .map(|t| (t * 10.0).round() / 10.0)
+            .collect::<Vec<_>>()
+    );
+    // Not a timing test: only a bound that verifying again per step, or
+    // rendering every line of the program, would break.
+    assert!(median < 250.0, "median step {median} ms");
+    page.screenshot("step-4096.png").await;
+    page.close().await;
 }

@@ -1,22 +1,33 @@
 //! The app: the workspace reducer and the panels laid out around it.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
+use crate::embed::{self, Embed};
 use crate::examples;
 use crate::packet_list::PacketList;
-use crate::panels::{Editor, Inspector, ObjectOpener, ResultPanel, Toolbar};
+use crate::panels::{
+    embed_shows_any_tab, use_help_key, Editor, EmbedBar, HelpDialog, Inspector, ObjectOpener,
+    ResultPanel, Toolbar,
+};
+use crate::prefs::{self, TextSize, Theme};
 use crate::session::{Report, SAMPLE_PACKET_HEX};
 use crate::share;
 use crate::state::{Action, Workspace, DEFAULT_SOURCE};
 use crate::storage;
 
 /// The starting workspace: a share link wins (and runs at once), then what
-/// local storage saved, then the first example.
-fn initial_workspace() -> Workspace {
+/// local storage saved, then the first example. An embed never reads local
+/// storage: it shows its link's workspace, or the first program, run.
+fn initial_workspace(embedded: bool) -> Workspace {
     let fragment = share::current_fragment().unwrap_or_default();
     if let Some((source, packet)) = share::decode(&fragment) {
         let list = share::decode_packets(&fragment).and_then(|j| PacketList::from_json(&j));
         return Workspace::new(source, packet).with_packets(list).ran();
+    }
+    if embedded {
+        return Workspace::sample().ran();
     }
     Workspace::new(
         storage::load_source().unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
@@ -29,20 +40,71 @@ fn initial_workspace() -> Workspace {
 /// The whole playground.
 #[component]
 pub fn App() -> Html {
-    let workspace = use_reducer(initial_workspace);
+    let embed: Option<Rc<Embed>> = (*use_memo((), |_| Embed::current().map(Rc::new))).clone();
+    let save = embed.is_none();
+    let workspace = use_reducer(move || initial_workspace(!save));
     let share_status = use_state(|| None::<AttrValue>);
 
-    // Save every edit, so nothing typed is lost on a reload or a crash.
-    use_effect_with(workspace.source.clone(), |source| {
-        storage::save_source(source)
+    // Save every edit, so nothing typed is lost on a reload or a crash (an
+    // embed leaves the saved workspace alone).
+    use_effect_with(workspace.source.clone(), move |source| {
+        if save {
+            storage::save_source(source)
+        }
     });
-    use_effect_with(workspace.packet.clone(), |packet| {
-        storage::save_packet(packet)
+    use_effect_with(workspace.packet.clone(), move |packet| {
+        if save {
+            storage::save_packet(packet)
+        }
     });
-    use_effect_with(workspace.packets.clone(), |packets| {
-        storage::save_packets(&packets.to_json())
+    use_effect_with(workspace.packets.clone(), move |packets| {
+        if save {
+            storage::save_packets(&packets.to_json())
+        }
     });
     use_effect_with(workspace.map_edits.clone(), storage::save_map_edits);
+
+    // Help (`?` or the toolbar button) and the display settings.
+    let help_open = use_state(|| false);
+    let theme = use_state(prefs::load_theme);
+    let text_size = use_state(prefs::load_text_size);
+    let open_help = {
+        let help_open = help_open.setter();
+        use_callback((), move |(), _| help_open.set(true))
+    };
+    use_help_key(open_help.clone());
+    let close_help = {
+        let help_open = help_open.setter();
+        Callback::from(move |()| help_open.set(false))
+    };
+    let on_theme = {
+        let theme = theme.setter();
+        Callback::from(move |t: Theme| {
+            prefs::set_theme(t);
+            theme.set(t);
+        })
+    };
+    let dark = match *theme {
+        Theme::Dark => true,
+        Theme::Light => false,
+        Theme::System => prefs::system_prefers_dark(),
+    };
+    let on_theme_toggle = {
+        let on_theme = on_theme.clone();
+        let now = *theme;
+        Callback::from(move |()| on_theme.emit(now.toggled(prefs::system_prefers_dark())))
+    };
+    let on_text_size = {
+        let text_size = text_size.setter();
+        Callback::from(move |s: TextSize| {
+            prefs::set_text_size(s);
+            text_size.set(s);
+        })
+    };
+    let help = html! {
+        <HelpDialog open={*help_open} on_close={close_help} theme={*theme} {on_theme}
+            text_size={*text_size} {on_text_size} />
+    };
 
     // Stable callbacks (made once), so a verifier step does not re-render
     // the editor's every line.
@@ -102,9 +164,49 @@ pub fn App() -> Html {
         _ => (None, None),
     };
 
+    if let Some(e) = embed {
+        let on_open_full = {
+            let ws = workspace.clone();
+            Callback::from(move |()| {
+                let fragment =
+                    share::encode_with_packets(&ws.source, &ws.packet, Some(&ws.packets.to_json()));
+                if let (Some(w), Some(url)) = (web_sys::window(), embed::full_app_url(&fragment)) {
+                    let _ = w.open_with_url_and_target(&url, "_blank");
+                }
+            })
+        };
+        let editor = e.shows("editor");
+        let result = e.shows("result");
+        let tabs = embed_shows_any_tab(&e);
+        return html! {
+            <div class={classes!("app", "embed", e.readonly.then_some("readonly"))}>
+                <EmbedBar on_run={on_run.clone()} on_help={open_help} {on_open_full} readonly={e.readonly} />
+                <main class={classes!("workspace", (!editor || !(result || tabs)).then_some("single"))}>
+                    if editor {
+                        <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line}
+                            {on_edit} {on_run} readonly={e.readonly} />
+                    }
+                    if result || tabs {
+                        <div class="side">
+                            if result {
+                                <ResultPanel report={workspace.report.clone()} stale={workspace.stale}
+                                    packet_error={workspace.packet_error.clone()} />
+                            }
+                            if tabs {
+                                <Inspector workspace={workspace.clone()} embed={e.clone()} />
+                            }
+                        </div>
+                    }
+                </main>
+                { help }
+            </div>
+        };
+    }
+
     html! {
         <div class="app">
-            <Toolbar on_run={on_run.clone()} {on_example} {on_share} share_status={(*share_status).clone()} />
+            <Toolbar on_run={on_run.clone()} {on_example} {on_share} share_status={(*share_status).clone()}
+                on_help={open_help} {on_theme_toggle} {dark} />
             <main class="workspace">
                 <ObjectOpener source={AttrValue::from(workspace.source.clone())} on_load={on_object}>
                     <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line} {on_edit} {on_run}
@@ -116,6 +218,7 @@ pub fn App() -> Html {
                     <Inspector workspace={workspace.clone()} />
                 </div>
             </main>
+            { help }
         </div>
     }
 }

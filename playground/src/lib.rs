@@ -6,6 +6,7 @@
 //! [`panels`] has one component per panel; [`app`] lays them out.
 
 pub mod app;
+pub mod embed;
 pub mod examples;
 pub mod highlight;
 pub mod map_edits;
@@ -13,6 +14,7 @@ pub mod object;
 pub mod packet_list;
 pub mod panels;
 pub mod panic_banner;
+pub mod prefs;
 pub mod session;
 pub mod share;
 pub mod state;
@@ -24,6 +26,7 @@ use wasm_bindgen::JsCast;
 /// after installing the panic hook that shows an error banner.
 pub fn start() {
     panic_banner::install();
+    prefs::apply_saved();
     let document = web_sys::window().and_then(|w| w.document());
     let root = document.and_then(|d| {
         d.get_element_by_id("app")

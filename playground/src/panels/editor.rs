@@ -29,6 +29,10 @@ pub struct EditorProps {
     /// A line number in the gutter was clicked.
     #[prop_or_default]
     pub on_breakpoint: Callback<u32>,
+    /// The text cannot be changed (a read-only embed); it can still be
+    /// selected, copied and run.
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 /// The source editor panel.
@@ -46,11 +50,12 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     let onkeydown = {
         let on_run = props.on_run.clone();
+        let readonly = props.readonly;
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
                 e.prevent_default();
                 on_run.emit(());
-            } else if e.key() == "Tab" && !e.shift_key() {
+            } else if e.key() == "Tab" && !e.shift_key() && !readonly {
                 // Indent with a tab instead of leaving the editor; Shift+Tab
                 // (and Escape, then Tab) still moves focus on.
                 e.prevent_default();
@@ -81,29 +86,43 @@ pub fn Editor(props: &EditorProps) -> Html {
         })
     };
 
-    let error = props.error.as_ref();
-    let lines: Vec<&str> = props.source.split('\n').collect();
-    // One memoised component per line: a verifier step moves the current
-    // line, and only the two lines that changed render again.
-    let gutter_lines = lines.iter().enumerate().map(|(i, _)| {
-        let n = i + 1;
-        let bad = error.is_some_and(|e| e.line as usize == n);
-        let current = props.current_line == Some(n as u32);
-        let breakpoint = props.breakpoints.binary_search(&(n as u32)).is_ok();
-        html! { <GutterLine key={n} {n} {bad} {current} {breakpoint} on_toggle={props.on_breakpoint.clone()} /> }
-    });
-    let highlighted = lines.iter().enumerate().map(|(i, line)| {
-        let error = error.filter(|e| e.line as usize == i + 1).cloned();
-        let current = props.current_line == Some(i as u32 + 1);
-        html! { <CodeLine key={i} text={AttrValue::from(line.to_string())} {error} {current} /> }
-    });
+    // The lines render in memoised components that depend on the text and
+    // the error only; the verifier stepper's current line is a band laid
+    // over them, so a step re-renders one element, not a 4,096-line program.
+    // The lines sit in a wrapper of their own, so the browser lays out the
+    // moved band without walking every line again.
+    let count = props.source.split('\n').count();
+    let error_line = props.error.as_ref().map(|e| e.line as usize);
+    let band = props
+        .current_line
+        .map(|l| l as usize)
+        .filter(|&l| l >= 1 && l <= count);
+    // Moved by a transform, which the browser composites without laying
+    // out the lines again.
+    // A fixed width (from the number of digits), so the browser never sizes
+    // the gutter by measuring every line number.
+    let gutter_width = format!("width: calc({}ch + 1.2rem)", count.to_string().len().max(2));
+    let top = |line: usize| format!("transform: translateY({}em)", (line - 1) as f64 * 1.6);
 
     html! {
         <section class="panel editor-panel" aria-label="Program source">
             <div class="editor">
-                <div class="gutter" ref={gutter} aria-hidden="true">{ for gutter_lines }</div>
+                <div class="gutter" ref={gutter} aria-hidden="true" style={gutter_width}>
+                    <Gutter {count} {error_line} breakpoints={props.breakpoints.clone()}
+                        on_toggle={props.on_breakpoint.clone()} />
+                    if let Some(l) = band {
+                        <div class={classes!("gutter-line", "gutter-current",
+                            props.breakpoints.binary_search(&(l as u32)).is_ok().then_some("gutter-bp"))}
+                            style={top(l)}>{ l }</div>
+                    }
+                </div>
                 <div class="editor-body">
-                    <pre class="editor-overlay" ref={overlay} aria-hidden="true">{ for highlighted }</pre>
+                    <pre class="editor-overlay" ref={overlay} aria-hidden="true">
+                        if let Some(l) = band {
+                            <div class="line-band" style={top(l)}></div>
+                        }
+                        <CodeLines source={props.source.clone()} error={props.error.clone()} />
+                    </pre>
                     <textarea
                         id="editor-input"
                         class="editor-input"
@@ -112,6 +131,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                         autocapitalize="off"
                         autocomplete="off"
                         value={props.source.clone()}
+                        readonly={props.readonly}
                         {oninput}
                         {onkeydown}
                         {onscroll}
@@ -123,10 +143,29 @@ pub fn Editor(props: &EditorProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+struct GutterProps {
+    count: usize,
+    error_line: Option<usize>,
+    breakpoints: Vec<u32>,
+    on_toggle: Callback<u32>,
+}
+
+/// The line numbers (re-rendered when the line count, the error or the
+/// breakpoints change).
+#[component]
+fn Gutter(props: &GutterProps) -> Html {
+    let lines = (1..=props.count).map(|n| {
+        let bad = props.error_line == Some(n);
+        let breakpoint = props.breakpoints.binary_search(&(n as u32)).is_ok();
+        html! { <GutterLine key={n} {n} {bad} {breakpoint} on_toggle={props.on_toggle.clone()} /> }
+    });
+    html! { <div class="gutter-lines">{ for lines }</div> }
+}
+
+#[derive(Properties, PartialEq)]
 struct GutterLineProps {
     n: usize,
     bad: bool,
-    current: bool,
     breakpoint: bool,
     on_toggle: Callback<u32>,
 }
@@ -141,23 +180,39 @@ fn GutterLine(props: &GutterLineProps) -> Html {
         Callback::from(move |_: MouseEvent| on_toggle.emit(n))
     };
     html! {
-        <div class={classes!("gutter-line", props.bad.then_some("gutter-error"), props.current.then_some("gutter-current"),
-            props.breakpoint.then_some("gutter-bp"))}
+        <div class={classes!("gutter-line", props.bad.then_some("gutter-error"), props.breakpoint.then_some("gutter-bp"))}
             data-line={props.n.to_string()} title="Toggle a run breakpoint on this line" {onclick}>{ props.n }</div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct CodeLinesProps {
+    source: AttrValue,
+    error: Option<SourceError>,
+}
+
+/// The highlighted text (re-rendered on an edit; one memoised component per
+/// line, so typing re-renders the line typed in).
+#[component]
+fn CodeLines(props: &CodeLinesProps) -> Html {
+    let error = props.error.as_ref();
+    let lines = props.source.split('\n').enumerate().map(|(i, line)| {
+        let error = error.filter(|e| e.line as usize == i + 1).cloned();
+        html! { <CodeLine key={i} text={AttrValue::from(line.to_string())} {error} /> }
+    });
+    html! { <div class="code-lines">{ for lines }</div> }
 }
 
 #[derive(Properties, PartialEq)]
 struct CodeLineProps {
     text: AttrValue,
     error: Option<SourceError>,
-    current: bool,
 }
 
 #[component]
 fn CodeLine(props: &CodeLineProps) -> Html {
     html! {
-        <div class={classes!("code-line", props.current.then_some("current-line"))}>{ highlight_line(&props.text, props.error.as_ref()) }{ "\n" }</div>
+        <div class="code-line">{ highlight_line(&props.text, props.error.as_ref()) }{ "\n" }</div>
     }
 }
 

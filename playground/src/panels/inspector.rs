@@ -1,7 +1,10 @@
 //! The tabbed inspector beside the editor: Verifier, Program, Maps, Packet.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
+use crate::embed::Embed;
 use crate::panels::{MapsPanel, PacketsPanel, ProgramPanel, RunPanel, VerifierPanel};
 use crate::session::Report;
 use crate::state::{Action, RunMove, StepMove, Tab, Workspace};
@@ -11,6 +14,10 @@ use crate::state::{Action, RunMove, StepMove, Tab, Workspace};
 pub struct InspectorProps {
     /// The workspace.
     pub workspace: UseReducerHandle<Workspace>,
+    /// In embed mode, the tabs to show (by label) and whether the packets
+    /// can be edited.
+    #[prop_or_default]
+    pub embed: Option<Rc<Embed>>,
 }
 
 const TABS: [(Tab, &str); 5] = [
@@ -21,22 +28,40 @@ const TABS: [(Tab, &str); 5] = [
     (Tab::Packet, "Packet"),
 ];
 
+/// Whether an embed shows any of the inspector's tabs.
+pub fn embed_shows_any_tab(embed: &Embed) -> bool {
+    TABS.iter().any(|&(_, label)| embed.shows(label))
+}
+
 /// The inspector.
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let ws = &props.workspace;
-    let tabs = TABS.iter().map(|&(tab, label)| {
-        let onclick = {
-            let ws = ws.dispatcher();
-            Callback::from(move |_: MouseEvent| ws.dispatch(Action::Show(tab)))
-        };
-        let selected = ws.tab == tab;
-        html! {
-            <button role="tab" id={format!("tab-{}", label.to_lowercase())}
-                class={classes!("tab", selected.then_some("selected"))}
-                aria-selected={selected.to_string()} {onclick}>{ label }</button>
-        }
-    });
+    let embed = props.embed.as_deref();
+    let shown = |label: &str| embed.is_none_or(|e| e.shows(label));
+    // An embed opens on its first tab when the workspace's is not shown.
+    let open_tab = match TABS.iter().find(|&&(t, _)| t == ws.tab) {
+        Some(&(t, label)) if shown(label) => t,
+        _ => TABS
+            .iter()
+            .find(|&&(_, label)| shown(label))
+            .map_or(ws.tab, |&(t, _)| t),
+    };
+    let tabs = TABS
+        .iter()
+        .filter(|&&(_, label)| shown(label))
+        .map(|&(tab, label)| {
+            let onclick = {
+                let ws = ws.dispatcher();
+                Callback::from(move |_: MouseEvent| ws.dispatch(Action::Show(tab)))
+            };
+            let selected = open_tab == tab;
+            html! {
+                <button role="tab" id={format!("tab-{}", label.to_lowercase())}
+                    class={classes!("tab", selected.then_some("selected"))}
+                    aria-selected={selected.to_string()} {onclick}>{ label }</button>
+            }
+        });
     let on_step = {
         let ws = ws.dispatcher();
         Callback::from(move |how: StepMove| ws.dispatch(Action::Step(how)))
@@ -57,14 +82,21 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         _ => None,
     };
     let needs_run = || html! { <p class="hint">{ "Run the program to see this." }</p> };
-    let body = match (ws.tab, analysis) {
+    let readonly = embed.is_some_and(|e| e.readonly);
+    let body = match (open_tab, analysis) {
         (Tab::Packet, _) => {
             let on_action = {
                 let ws = ws.dispatcher();
                 Callback::from(move |a| ws.dispatch(Action::Packets(a)))
             };
-            html! { <PacketsPanel list={ws.packets.clone()} {on_action} source={AttrValue::from(ws.source.clone())}
-            report={(!ws.stale).then(|| ws.report.clone()).flatten()} /> }
+            let panel = html! { <PacketsPanel list={ws.packets.clone()} {on_action} source={AttrValue::from(ws.source.clone())}
+            report={(!ws.stale).then(|| ws.report.clone()).flatten()} /> };
+            if readonly {
+                // A disabled fieldset turns off every control inside it.
+                html! { <fieldset class="readonly" disabled=true aria-label="Packets (read-only)">{ panel }</fieldset> }
+            } else {
+                panel
+            }
         }
         (Tab::Verifier, Some(a)) => {
             html! { <VerifierPanel analysis={a} step={ws.step} {on_step} /> }

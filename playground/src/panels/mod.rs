@@ -2,6 +2,8 @@
 //! reports user actions through callbacks; none calls `vm-core` directly.
 
 mod editor;
+mod embed_bar;
+mod help;
 mod inspector;
 mod maps;
 mod object_opener;
@@ -14,7 +16,9 @@ mod toolbar;
 mod verifier;
 
 pub use editor::{Editor, EditorProps};
-pub use inspector::{Inspector, InspectorProps};
+pub use embed_bar::{EmbedBar, EmbedBarProps};
+pub use help::{use_help_key, HelpDialog, HelpProps, Shortcut, ShortcutGroup, SHORTCUTS};
+pub use inspector::{embed_shows_any_tab, Inspector, InspectorProps};
 pub use maps::{MapsPanel, MapsProps};
 pub use object_opener::{ObjectOpener, ObjectOpenerProps};
 pub use packet::{PacketPanel, PacketProps};

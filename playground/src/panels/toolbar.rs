@@ -17,6 +17,15 @@ pub struct ToolbarProps {
     /// What the last share did, for the status text.
     #[prop_or_default]
     pub share_status: Option<AttrValue>,
+    /// Open the help dialog.
+    #[prop_or_default]
+    pub on_help: Callback<()>,
+    /// Switch between light and dark.
+    #[prop_or_default]
+    pub on_theme_toggle: Callback<()>,
+    /// Whether the page is dark now (the toggle offers the other one).
+    #[prop_or_default]
+    pub dark: bool,
 }
 
 /// The top bar.
@@ -29,6 +38,19 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     let share = {
         let on_share = props.on_share.clone();
         Callback::from(move |_: MouseEvent| on_share.emit(()))
+    };
+    let help = {
+        let on_help = props.on_help.clone();
+        Callback::from(move |_: MouseEvent| on_help.emit(()))
+    };
+    let theme = {
+        let on_theme_toggle = props.on_theme_toggle.clone();
+        Callback::from(move |_: MouseEvent| on_theme_toggle.emit(()))
+    };
+    let theme_label = if props.dark {
+        "Switch to the light theme"
+    } else {
+        "Switch to the dark theme"
     };
     let onchange = {
         let on_example = props.on_example.clone();
@@ -60,6 +82,15 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 }
                 <button id="share-button" class="button" onclick={share}
                     title="Put a link to this workspace in the address bar and copy it">{ "Share" }</button>
+                <button id="theme-toggle" class="button icon" onclick={theme}
+                    title={theme_label} aria-label={theme_label}>
+                    <span aria-hidden="true">{ if props.dark { "☀" } else { "☾" } }</span>
+                </button>
+                <button id="help-button" class="button icon" onclick={help}
+                    title="Keyboard shortcuts and display settings (?)" aria-label="Help: keyboard shortcuts and display settings"
+                    aria-haspopup="dialog">
+                    <span aria-hidden="true">{ "?" }</span>
+                </button>
                 <button id="run-button" class="button primary" {onclick}
                     title="Assemble, verify and run (Ctrl+Enter)">
                     { "▶ Run" }<kbd>{ "Ctrl+Enter" }</kbd>
