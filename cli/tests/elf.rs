@@ -130,3 +130,64 @@ fn disasm_lists_every_program_with_c_lines_and_notes_the_unloadable() {
         "{listing}"
     );
 }
+
+/// An Ethernet + IPv4 frame carrying `proto`'s header with destination port
+/// `port` (TCP and UDP put it at the same offset), as hex.
+fn ipv4_to_port(proto: u8, port: u16) -> String {
+    let mut p = vec![0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00];
+    p.extend_from_slice(&[0x45, 0, 0, 60, 0, 0, 0x40, 0, 64, proto, 0, 0]);
+    p.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
+    p.extend_from_slice(&[0x30, 0x39]);
+    p.extend_from_slice(&port.to_be_bytes());
+    p.resize(74, 0);
+    p.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn tail_calls_to_programs_of_the_same_object() {
+    let object = fixture("xdp_tail_calls.o");
+    let run = |packet: &str, slots: &[&str]| {
+        let mut args = vec!["run", "--json", "--packet", packet];
+        for s in slots {
+            args.extend_from_slice(&["--prog-array", s]);
+        }
+        args.extend_from_slice(&["--program", "xdp_dispatch", &object]);
+        let out = bpfplay(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        (v["verdict"].as_str().unwrap_or_default().to_string(), v)
+    };
+    let slots = ["jump_table:6=xdp_tcp", "jump_table:17=xdp_udp"];
+    let (verdict, v) = run(&ipv4_to_port(6, 23), &slots);
+    assert_eq!(
+        (verdict.as_str(), &v["tail_calls"]),
+        ("XDP_DROP", &1.into())
+    );
+    let (verdict, v) = run(&ipv4_to_port(17, 53), &slots);
+    assert_eq!(verdict, "XDP_PASS");
+    assert_eq!(v["maps"]["udp_ports"][0]["key"], "35000000", "{v}");
+    // The object named again, as FILE:PROGRAM.
+    let by_file = format!("jump_table:6={object}:xdp_tcp");
+    let (verdict, _) = run(&ipv4_to_port(6, 23), &[&by_file]);
+    assert_eq!(verdict, "XDP_DROP");
+    // Slot 6 empty: the tail call falls through.
+    let (verdict, v) = run(&ipv4_to_port(6, 23), &["jump_table:17=xdp_udp"]);
+    assert_eq!(
+        (verdict.as_str(), &v["tail_calls"]),
+        ("XDP_PASS", &0.into())
+    );
+    let out = bpfplay(&[
+        "run",
+        "--prog-array",
+        "jump_table:6=xdp_nope",
+        "--program",
+        "xdp_dispatch",
+        &object,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no program or section named 'xdp_nope'") && err.contains("xdp_udp"),
+        "{err}"
+    );
+}

@@ -21,7 +21,7 @@ fn object(name: &str) -> ElfObject {
     ElfObject::parse(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-const FIXTURES: [&str; 9] = [
+const FIXTURES: [&str; 11] = [
     "xdp_firewall.o",
     "tc_load_bytes.o",
     "tp_ringbuf.o",
@@ -31,6 +31,8 @@ const FIXTURES: [&str; 9] = [
     "core_limits.o",
     "tc_load_bytes_nodebug.o",
     "loop_callback.o",
+    "xdp_strings.o",
+    "xdp_tail_calls.o",
 ];
 
 #[test]

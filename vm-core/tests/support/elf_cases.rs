@@ -24,7 +24,7 @@ pub fn load(file: &str, name: &str) -> (ElfObject, Program) {
 }
 
 /// (object, program, accepted by the verifier, text its rejection log holds).
-pub const VERDICTS: [(&str, &str, bool, &str); 8] = [
+pub const VERDICTS: [(&str, &str, bool, &str); 12] = [
     ("loop_callback.o", "xdp_loop", true, ""),
     ("xdp_firewall.o", "xdp_firewall", true, ""),
     ("tc_load_bytes.o", "tc_drop_dns", true, ""),
@@ -32,6 +32,10 @@ pub const VERDICTS: [(&str, &str, bool, &str); 8] = [
     ("subprog_loop.o", "xdp_sum", true, ""),
     ("kprobe_core.o", "on_unlink", true, ""),
     ("kprobe_core.o", "on_unlink_ret", true, ""),
+    ("xdp_strings.o", "xdp_strings", true, ""),
+    ("xdp_tail_calls.o", "xdp_dispatch", true, ""),
+    ("xdp_tail_calls.o", "xdp_tcp", true, ""),
+    ("xdp_tail_calls.o", "xdp_udp", true, ""),
     (
         "rejected.o",
         "xdp_unchecked",
@@ -97,7 +101,37 @@ fn arp() -> Vec<u8> {
     ethernet(0x0806, &[0; 28])
 }
 
-pub const RUN_CASES: [RunCase; 4] = [
+pub const RUN_CASES: [RunCase; 5] = [
+    RunCase {
+        file: "xdp_strings.o",
+        program: "xdp_strings",
+        setup: &[],
+        packets: &[
+            (
+                "UDP with a 'ping' payload",
+                || udp([10, 0, 0, 1], 7),
+                XDP_DROP,
+            ),
+            ("TCP", || tcp([10, 0, 0, 1], 7), XDP_PASS),
+            (
+                "UDP with a 'pong' payload",
+                || {
+                    let mut p = udp([192, 168, 1, 9], 5353);
+                    let n = p.len();
+                    p[n - 4..].copy_from_slice(b"pong");
+                    p
+                },
+                XDP_PASS,
+            ),
+        ],
+        // The last datagram's summary (33 characters and the NUL) and the
+        // length bpf_snprintf returned.
+        after: &[(
+            ".bss",
+            &[0, 0, 0, 0],
+            b"udp from 192.168.1.9 to port 5353\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x22\0\0\0\0\0\0\0",
+        )],
+    },
     RunCase {
         file: "loop_callback.o",
         program: "xdp_loop",
