@@ -776,15 +776,16 @@ fn packet() -> Vec<u8> {
     p
 }
 
+/// The host kernel, or `None` after printing why it cannot be asked.
+fn kernel() -> Option<Kernel> {
+    Kernel::open()
+        .map_err(|why| println!("skipped the kernel comparison: {why}"))
+        .ok()
+}
+
 #[test]
 fn helpers_return_what_the_kernel_returns() {
-    let kernel = match Kernel::open() {
-        Ok(k) => Some(k),
-        Err(why) => {
-            println!("skipped the kernel comparison: {why}");
-            None
-        }
-    };
+    let kernel = kernel();
     for (what, src) in CASES {
         let prog = assemble(src).unwrap_or_else(|e| panic!("{what}: {e}"));
         let ours = verify(&prog, &VerifierOptions::default());
@@ -950,13 +951,7 @@ const REJECTED: &[(&str, &str, &str)] = &[
 
 #[test]
 fn helper_arguments_are_refused_with_the_kernels_message() {
-    let kernel = match Kernel::open() {
-        Ok(k) => Some(k),
-        Err(why) => {
-            println!("skipped the kernel comparison: {why}");
-            None
-        }
-    };
+    let kernel = kernel();
     for (what, src, message) in REJECTED {
         let prog = assemble(src).unwrap_or_else(|e| panic!("{what}: {e}"));
         let ours = verify(&prog, &VerifierOptions::default());

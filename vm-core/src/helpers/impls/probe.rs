@@ -89,58 +89,33 @@ fn read_str(
     ret(out.len() as u64)
 }
 
-/// `long bpf_probe_read(dst, size, unsafe_ptr)`: kernel or user memory.
-pub(super) fn probe_read(
-    env: &mut RunEnv<'_>,
-    mem: &mut Memory,
-    a: [u64; 5],
-) -> Result<HelperResult, HelperError> {
-    read(env, mem, a, Space::Either, "bpf_probe_read")
+/// Defines each helper `bpf_NAME` as `read` or `read_str` on one memory space.
+macro_rules! probe_helpers {
+    ($($(#[$doc:meta])* $name:ident: $copy:ident from $space:ident;)*) => {$(
+        $(#[$doc])*
+        pub(super) fn $name(
+            env: &mut RunEnv<'_>,
+            mem: &mut Memory,
+            a: [u64; 5],
+        ) -> Result<HelperResult, HelperError> {
+            $copy(env, mem, a, Space::$space, concat!("bpf_", stringify!($name)))
+        }
+    )*};
 }
 
-/// `long bpf_probe_read_kernel(dst, size, unsafe_ptr)`.
-pub(super) fn probe_read_kernel(
-    env: &mut RunEnv<'_>,
-    mem: &mut Memory,
-    a: [u64; 5],
-) -> Result<HelperResult, HelperError> {
-    read(env, mem, a, Space::Kernel, "bpf_probe_read_kernel")
-}
-
-/// `long bpf_probe_read_user(dst, size, unsafe_ptr)`.
-pub(super) fn probe_read_user(
-    env: &mut RunEnv<'_>,
-    mem: &mut Memory,
-    a: [u64; 5],
-) -> Result<HelperResult, HelperError> {
-    read(env, mem, a, Space::User, "bpf_probe_read_user")
-}
-
-/// `long bpf_probe_read_str(dst, size, unsafe_ptr)`.
-pub(super) fn probe_read_str(
-    env: &mut RunEnv<'_>,
-    mem: &mut Memory,
-    a: [u64; 5],
-) -> Result<HelperResult, HelperError> {
-    read_str(env, mem, a, Space::Either, "bpf_probe_read_str")
-}
-
-/// `long bpf_probe_read_kernel_str(dst, size, unsafe_ptr)`: length with the NUL.
-pub(super) fn probe_read_kernel_str(
-    env: &mut RunEnv<'_>,
-    mem: &mut Memory,
-    a: [u64; 5],
-) -> Result<HelperResult, HelperError> {
-    read_str(env, mem, a, Space::Kernel, "bpf_probe_read_kernel_str")
-}
-
-/// `long bpf_probe_read_user_str(dst, size, unsafe_ptr)`.
-pub(super) fn probe_read_user_str(
-    env: &mut RunEnv<'_>,
-    mem: &mut Memory,
-    a: [u64; 5],
-) -> Result<HelperResult, HelperError> {
-    read_str(env, mem, a, Space::User, "bpf_probe_read_user_str")
+probe_helpers! {
+    /// `long bpf_probe_read(dst, size, unsafe_ptr)`: kernel or user memory.
+    probe_read: read from Either;
+    /// `long bpf_probe_read_kernel(dst, size, unsafe_ptr)`.
+    probe_read_kernel: read from Kernel;
+    /// `long bpf_probe_read_user(dst, size, unsafe_ptr)`.
+    probe_read_user: read from User;
+    /// `long bpf_probe_read_str(dst, size, unsafe_ptr)`: length with the NUL.
+    probe_read_str: read_str from Either;
+    /// `long bpf_probe_read_kernel_str(dst, size, unsafe_ptr)`.
+    probe_read_kernel_str: read_str from Kernel;
+    /// `long bpf_probe_read_user_str(dst, size, unsafe_ptr)`.
+    probe_read_user_str: read_str from User;
 }
 
 /// A NUL-terminated string at `addr` in kernel memory (for `%s`), at most `max` bytes.
