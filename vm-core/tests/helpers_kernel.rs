@@ -579,6 +579,19 @@ const CASES: &[(&str, &str)] = &[
         exit",
     ),
     (
+        "strncmp: a string ended by the zeros after the value's initial bytes",
+        ".type xdp
+        .map .rodata, array, key=4, value=8, max_entries=1, flags=0x80, init=\"6162\"
+        r1 = 0x6261 ll
+        *(u64 *)(r10 - 8) = r1
+        r1 = r10
+        r1 += -8
+        r2 = 8
+        r3 = map[.rodata][0] + 0 ll
+        call bpf_strncmp
+        exit",
+    ),
+    (
         "snprintf: %d %pI4 %s %c, cut to the buffer, returns the length needed; the text goes into the packet",
         ".type xdp
         .map .rodata, array, key=4, value=26, max_entries=1, flags=0x80, init=\"756470202564202d3e20257049343a2564202825732920256300\"

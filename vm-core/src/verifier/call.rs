@@ -556,15 +556,17 @@ impl Verifier<'_> {
             return Err(self.reject(ErrorKind::MapAccess, msg));
         }
         self.region_access(regno, v, 0, size as u64, u64::from(value_size), false)?;
+        // Bytes past the initial value are zeros (the map's value is zero-filled).
         let start = i64::from(v.off).wrapping_add(v.var_off.value as i64);
-        let text = usize::try_from(start)
-            .ok()
-            .and_then(|s| value.get(s..))
-            .and_then(|rest| {
-                rest.iter()
-                    .position(|b| *b == 0)
-                    .map(|n| rest[..n].to_vec())
-            });
+        let padded = (value.len() as u64) < u64::from(value_size);
+        let text = usize::try_from(start).ok().and_then(|s| {
+            let rest = value.get(s..).unwrap_or_default();
+            match rest.iter().position(|b| *b == 0) {
+                Some(n) => rest.get(..n).map(<[u8]>::to_vec),
+                None if padded => Some(rest.to_vec()),
+                None => None,
+            }
+        });
         text.ok_or_else(|| {
             self.reject(
                 ErrorKind::HelperCall,

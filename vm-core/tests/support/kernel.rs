@@ -138,7 +138,11 @@ impl Kernel {
             .map_err(|e| format!("map '{}' ({:?}): {e}", def.name, def.map_type))?
             as i32);
         if let Some(init) = &def.initial_value {
-            self.update(&fd, &0u32.to_le_bytes(), init)
+            // The kernel reads value_size bytes: pad a shorter initial value
+            // with zeros, as the VM's array does.
+            let mut init = init.clone();
+            init.resize((def.value_size as usize).max(init.len()), 0);
+            self.update(&fd, &0u32.to_le_bytes(), &init)
                 .map_err(|e| format!("map '{}' initial value: {e}", def.name))?;
             if def.flags & BPF_F_RDONLY_PROG != 0 {
                 let mut attr = [0u8; 128];
