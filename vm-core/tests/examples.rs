@@ -419,15 +419,82 @@ fn tail_calls_dispatch_by_protocol() {
         maps.lookup(udp_ports, &53u32.to_le_bytes()),
         Ok(2u64.to_le_bytes().to_vec())
     );
-    if let Some(k) = kernel() {
-        for (p, name) in [
-            (&dispatch, "dispatch.s"),
-            (&tcp, "tcp.s"),
-            (&udp_prog, "udp.s"),
-        ] {
-            load(&k, p, name);
+    let Some(k) = kernel() else { return };
+    // The kernel: the three programs share their maps by name, as the VM's
+    // do; the targets' program fds go in the prog array.
+    let mut shared: Vec<(String, Fd)> = Vec::new();
+    for def in [&dispatch, &tcp, &udp_prog]
+        .into_iter()
+        .flat_map(|p| &p.maps)
+    {
+        if !shared.iter().any(|(name, _)| *name == def.name) {
+            shared.push((def.name.clone(), k.create_map(def).unwrap()));
         }
     }
+    let mut fds = Vec::new();
+    for (p, name) in [
+        (&dispatch, "dispatch.s"),
+        (&tcp, "tcp.s"),
+        (&udp_prog, "udp.s"),
+    ] {
+        match k.load_sharing(p, "GPL", &shared).unwrap() {
+            KernelVerdict::Accepted { prog, .. } => fds.push(prog),
+            KernelVerdict::Rejected { errno, log } => {
+                panic!("the kernel rejects {name} (errno {errno}):\n{log}")
+            }
+        }
+    }
+    let map_fd = |name: &str| &shared.iter().find(|(n, _)| n == name).unwrap().1;
+    for (slot, target) in [(6u32, &fds[1]), (17, &fds[2])] {
+        k.update(
+            map_fd("jump_table"),
+            &slot.to_le_bytes(),
+            &target.0.to_le_bytes(),
+        )
+        .unwrap();
+    }
+    // Fresh VM maps, so both sides count from zero.
+    let mut maps =
+        Maps::for_programs(&[&dispatch, &tcp, &udp_prog], MapsConfig::default()).unwrap();
+    for (slot, index) in [(6u32, 0u32), (17, 1)] {
+        maps.update(
+            jump_table,
+            &slot.to_le_bytes(),
+            &index.to_le_bytes(),
+            BPF_ANY,
+        )
+        .unwrap();
+    }
+    for (what, packet) in [
+        ("telnet", tcp_to(23)),
+        ("http", tcp_to(80)),
+        ("dns", udp_to(53)),
+        ("dns again", udp_to(53)),
+        ("icmp", icmp_echo()),
+    ] {
+        let options = RunOptions {
+            programs: &programs,
+            ..RunOptions::default()
+        };
+        let vm = run_with(
+            &dispatch,
+            &Input::packet(packet.clone()),
+            &mut maps,
+            options,
+        )
+        .unwrap();
+        let theirs = k.test_run(&fds[0], &packet).unwrap();
+        assert_eq!(
+            theirs,
+            (vm.verdict.code as u32, vm.test_run_data_out()),
+            "tail calls, {what}: kernel (left) vs VM (right)"
+        );
+    }
+    assert_eq!(
+        k.lookup(map_fd("udp_ports"), &53u32.to_le_bytes(), 8),
+        Some(2u64.to_le_bytes().to_vec()),
+        "the kernel's UDP program counted both datagrams"
+    );
 }
 
 #[test]

@@ -184,6 +184,44 @@ impl Kernel {
             .iter()
             .map(|m| self.create_map(m))
             .collect::<Result<Vec<Fd>, String>>()?;
+        self.load_with_maps(prog, license, maps)
+    }
+
+    /// Asks the kernel's verifier about `prog` using maps that already exist,
+    /// looked up by name in `shared` (a program and its tail-call targets
+    /// share maps by name); each program holds its own descriptor.
+    pub fn load_sharing(
+        &self,
+        prog: &Program,
+        license: &str,
+        shared: &[(String, Fd)],
+    ) -> Result<Verdict, String> {
+        let maps = prog
+            .maps
+            .iter()
+            .map(|m| {
+                let (_, fd) = shared
+                    .iter()
+                    .find(|(name, _)| *name == m.name)
+                    .ok_or_else(|| format!("no shared map '{}'", m.name))?;
+                // SAFETY: dup has no memory preconditions; the new descriptor is owned by the Fd.
+                let dup = unsafe { libc::dup(fd.0) };
+                if dup < 0 {
+                    return Err(format!("dup: {}", std::io::Error::last_os_error()));
+                }
+                Ok(Fd(dup))
+            })
+            .collect::<Result<Vec<Fd>, String>>()?;
+        self.load_with_maps(prog, license, maps)
+    }
+
+    /// Loads `prog` with `maps[i]` standing for `prog.maps[i]`.
+    fn load_with_maps(
+        &self,
+        prog: &Program,
+        license: &str,
+        maps: Vec<Fd>,
+    ) -> Result<Verdict, String> {
         let mut raw: Vec<RawInsn> = encode_raw(&prog.insns);
         for insn in raw.iter_mut() {
             if insn.code == 0x18 && (insn.src == PSEUDO_MAP_FD || insn.src == PSEUDO_MAP_VALUE) {
