@@ -35,6 +35,7 @@ fn initial_workspace(embedded: bool) -> Workspace {
     )
     .with_packets(storage::load_packets().and_then(|j| PacketList::from_json(&j)))
     .with_map_edits(storage::load_map_edits())
+    .with_debug(storage::load_tracing(), storage::load_breakpoints())
 }
 
 /// The whole playground.
@@ -63,6 +64,10 @@ pub fn App() -> Html {
         }
     });
     use_effect_with(workspace.map_edits.clone(), storage::save_map_edits);
+    use_effect_with(workspace.tracing.clone(), storage::save_tracing);
+    use_effect_with(workspace.debug.breakpoints.clone(), |b| {
+        storage::save_breakpoints(b)
+    });
 
     // Help (`?` or the toolbar button) and the display settings.
     let help_open = use_state(|| false);

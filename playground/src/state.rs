@@ -145,6 +145,23 @@ impl Workspace {
         self
     }
 
+    /// This workspace with saved tracing inputs and breakpoints, when given.
+    pub fn with_debug(
+        mut self,
+        tracing: Option<TracingInput>,
+        breakpoints: Option<Vec<u32>>,
+    ) -> Self {
+        if let Some(t) = tracing {
+            self.tracing = t;
+        }
+        if let Some(mut lines) = breakpoints {
+            lines.sort_unstable();
+            lines.dedup();
+            self.debug.breakpoints = lines;
+        }
+        self
+    }
+
     /// The default workspace: the first program and the sample packet.
     pub fn sample() -> Self {
         Workspace::new(DEFAULT_SOURCE.into(), SAMPLE_PACKET_HEX.into())
@@ -326,9 +343,11 @@ impl Reducible for Workspace {
                 ..(*self).clone()
             }),
             Action::Run => Rc::new(self.run()),
+            // Another program: the old one's breakpoints mean nothing in it.
             Action::Load(source) => Rc::new(
                 Workspace {
                     source,
+                    debug: DebugState::default(),
                     ..(*self).clone()
                 }
                 .run(),
@@ -463,7 +482,17 @@ mod tests {
         );
         let w = w.reduce(Action::RunStep(RunMove::To(4)));
         assert_eq!(w.debug.pos, 4);
-        assert_eq!(w.reduce(Action::Run).debug.pos, 0, "a new run starts over");
+        assert_eq!(
+            w.clone().reduce(Action::Run).debug.pos,
+            0,
+            "a new run starts over"
+        );
+        let w = w.reduce(Action::ToggleBreakpoint(2));
+        let w = w.reduce(Action::Load("r0 = 1\nexit\n".into()));
+        assert!(
+            w.debug.breakpoints.is_empty(),
+            "another program, no breakpoints"
+        );
     }
 
     #[test]

@@ -49,3 +49,26 @@ pub fn load_map_edits() -> Option<crate::map_edits::MapEdits> {
 pub fn save_map_edits(edits: &crate::map_edits::MapEdits) {
     let _ = LocalStorage::set(MAP_EDITS_KEY, edits);
 }
+
+const TRACING_KEY: &str = "bpfplay.tracing";
+const BREAKPOINTS_KEY: &str = "bpfplay.breakpoints";
+
+/// The saved tracing inputs (the Run tab's event and process table), if any.
+pub fn load_tracing() -> Option<crate::session::TracingInput> {
+    LocalStorage::get(TRACING_KEY).ok()
+}
+
+/// Saves the tracing inputs.
+pub fn save_tracing(tracing: &crate::session::TracingInput) {
+    let _ = LocalStorage::set(TRACING_KEY, tracing);
+}
+
+/// The saved run breakpoints (source lines), if any.
+pub fn load_breakpoints() -> Option<Vec<u32>> {
+    LocalStorage::get(BREAKPOINTS_KEY).ok()
+}
+
+/// Saves the run breakpoints.
+pub fn save_breakpoints(lines: &[u32]) {
+    let _ = LocalStorage::set(BREAKPOINTS_KEY, lines);
+}

@@ -5,12 +5,15 @@
 //! `bpf_get_current_uid_gid`, `bpf_get_current_comm` and
 //! `bpf_get_current_cgroup_id` report). Packet programs ignore all of it.
 
+use serde::{Deserialize, Serialize};
 use vm_core::ctx::PT_REGS;
 use vm_core::run::{sample_processes, Input, KprobeEvent, Process, TracepointEvent};
 use vm_core::{Program, ProgramType};
 
-/// What a kprobe or tracepoint program runs on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a kprobe or tracepoint program runs on. Saved (and restored) as
+/// JSON through [`SavedTracing`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "SavedTracing", into = "SavedTracing")]
 pub struct TracingInput {
     /// The kprobe hit: the probed function and its `struct pt_regs`.
     pub kprobe: KprobeEvent,
@@ -39,6 +42,70 @@ impl Default for TracingInput {
             args: [0; 6],
             processes,
             current,
+        }
+    }
+}
+
+/// [`TracingInput`] as plain data, for local storage and exported workspaces.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedTracing {
+    function: String,
+    regs: Vec<u64>,
+    syscall: i64,
+    args: [u64; 6],
+    /// (pid, tgid, uid, gid, comm, cgroup id).
+    processes: Vec<(u32, u32, u32, u32, String, u64)>,
+    current: usize,
+}
+
+impl From<TracingInput> for SavedTracing {
+    fn from(t: TracingInput) -> Self {
+        SavedTracing {
+            function: t.kprobe.function,
+            regs: t.kprobe.regs.to_vec(),
+            syscall: t.syscall,
+            args: t.args,
+            processes: t
+                .processes
+                .into_iter()
+                .map(|p| (p.pid, p.tgid, p.uid, p.gid, p.comm, p.cgroup_id))
+                .collect(),
+            current: t.current,
+        }
+    }
+}
+
+impl From<SavedTracing> for TracingInput {
+    /// Missing registers read as 0; an empty process table gets the default one.
+    fn from(s: SavedTracing) -> Self {
+        let mut regs = [0u64; 21];
+        for (d, v) in regs.iter_mut().zip(s.regs) {
+            *d = v;
+        }
+        let mut processes: Vec<Process> = s
+            .processes
+            .into_iter()
+            .map(|(pid, tgid, uid, gid, comm, cgroup_id)| Process {
+                pid,
+                tgid,
+                uid,
+                gid,
+                comm,
+                cgroup_id,
+            })
+            .collect();
+        if processes.is_empty() {
+            processes = TracingInput::default().processes;
+        }
+        TracingInput {
+            kprobe: KprobeEvent {
+                regs,
+                function: s.function,
+            },
+            syscall: s.syscall,
+            args: s.args,
+            current: s.current.min(processes.len() - 1),
+            processes,
         }
     }
 }
@@ -244,6 +311,21 @@ mod tests {
         );
         let id = ".type tracepoint\nr0 = *(u64 *)(r1 + 8)\nexit\n";
         assert_eq!(r0(id, &t.apply(TracingEdit::Syscall(59))), 59);
+    }
+
+    #[test]
+    fn saved_inputs_come_back_the_same() {
+        let t = TracingInput::default()
+            .apply(TracingEdit::Reg(20, u64::MAX))
+            .apply(TracingEdit::Syscall(-1))
+            .apply(TracingEdit::Current(2));
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<TracingInput>(&json).unwrap(), t);
+        let bare: TracingInput = serde_json::from_str(
+            r#"{"function":"f","regs":[],"syscall":0,"args":[0,0,0,0,0,0],"processes":[],"current":9}"#,
+        )
+        .unwrap();
+        assert_eq!(bare.current, bare.processes.len() - 1);
     }
 
     #[test]
