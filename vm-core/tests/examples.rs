@@ -519,9 +519,11 @@ fn loop_histogram_buckets_by_log2() {
         )
     };
     assert_eq!((bucket(0), bucket(6), bucket(12), bucket(13)), (2, 1, 2, 0));
-    // The kernel only loads programs with bpf_loop callbacks when they carry BTF
-    // func_info ("missing btf func_info"), which assembly source has none of.
-    println!("kernel check skipped: bpf_loop callbacks need BTF func_info, which assembly lacks");
+    // The kernel accepts it (the harness gives the callback BTF func_info);
+    // kprobe programs cannot be test-run, so only the verdict is compared.
+    if let Some(k) = kernel() {
+        load(&k, &prog, "loop_histogram.s");
+    }
 }
 
 #[test]

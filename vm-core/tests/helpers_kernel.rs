@@ -812,10 +812,6 @@ fn helpers_return_what_the_kernel_returns() {
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         let vm = (out.verdict.code as u32, out.test_run_data_out());
         let Some(k) = &kernel else { continue };
-        if src.contains("bpf_loop") {
-            // The kernel loads bpf_loop callbacks only with BTF func_info.
-            continue;
-        }
         let fd = match k.load(&prog, "GPL").unwrap() {
             Verdict::Accepted { prog, .. } => prog,
             Verdict::Rejected { log, .. } => panic!("{what}: the kernel rejects it:\n{log}"),
