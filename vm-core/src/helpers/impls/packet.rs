@@ -176,7 +176,7 @@ fn xdp_bytes(env: &RunEnv<'_>, offset: u64, len: u64) -> Result<u64, i64> {
     if offset + len > plen as u64 {
         return Err(EINVAL);
     }
-    Ok(data + offset)
+    data.checked_add(offset).ok_or(EFAULT)
 }
 
 /// Copies `len` bytes between the XDP packet at `offset` and `buf` (into
