@@ -211,7 +211,8 @@ fn test(cx: &Context) -> ExitCode {
             wasm_test(cx, &env, "playground", "app")?;
             wasm_test(cx, &env, "playground", "verifier")?;
             wasm_test(cx, &env, "playground", "maps")?;
-            wasm_test(cx, &env, "playground", "debugger")
+            wasm_test(cx, &env, "playground", "debugger")?;
+            wasm_test(cx, &env, "playground", "shell")
         });
     }
     let env = tc.env(&cx.target_dir);

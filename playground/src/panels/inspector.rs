@@ -56,12 +56,52 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 Callback::from(move |_: MouseEvent| ws.dispatch(Action::Show(tab)))
             };
             let selected = open_tab == tab;
+            // One tab stop for the strip (the open tab); arrows move along it.
             html! {
                 <button role="tab" id={format!("tab-{}", label.to_lowercase())}
                     class={classes!("tab", selected.then_some("selected"))}
-                    aria-selected={selected.to_string()} {onclick}>{ label }</button>
+                    aria-selected={selected.to_string()} aria-controls="inspector-panel"
+                    tabindex={if selected { "0" } else { "-1" }} {onclick}>{ label }</button>
             }
         });
+    // The tabs pattern of WAI-ARIA: Left/Right (and Home/End) open and focus
+    // the neighbouring tab.
+    let shown_tabs: Vec<(Tab, &'static str)> = TABS
+        .iter()
+        .copied()
+        .filter(|&(_, label)| shown(label))
+        .collect();
+    let open_label = shown_tabs
+        .iter()
+        .find(|&&(t, _)| t == open_tab)
+        .map_or("verifier".to_string(), |&(_, l)| l.to_lowercase());
+    let on_tab_key = {
+        let ws = ws.dispatcher();
+        let tabs = shown_tabs.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(at) = tabs.iter().position(|&(t, _)| t == open_tab) else {
+                return;
+            };
+            let last = tabs.len().saturating_sub(1);
+            let to = match e.key().as_str() {
+                "ArrowRight" => (at + 1) % tabs.len(),
+                "ArrowLeft" => at.checked_sub(1).unwrap_or(last),
+                "Home" => 0,
+                "End" => last,
+                _ => return,
+            };
+            e.prevent_default();
+            let (tab, label) = tabs[to];
+            ws.dispatch(Action::Show(tab));
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&format!("tab-{}", label.to_lowercase())))
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+            {
+                let _ = el.focus();
+            }
+        })
+    };
     let on_step = {
         let ws = ws.dispatcher();
         Callback::from(move |how: StepMove| ws.dispatch(Action::Step(how)))
@@ -133,8 +173,9 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     html! {
         <section class="panel inspector" aria-label="Inspector">
-            <div class="tabs" role="tablist">{ for tabs }</div>
-            <div class="panel-body" role="tabpanel">{ body }</div>
+            <div class="tabs" role="tablist" aria-label="Inspector" onkeydown={on_tab_key}>{ for tabs }</div>
+            <div class="panel-body" role="tabpanel" id="inspector-panel"
+                aria-labelledby={format!("tab-{open_label}")}>{ body }</div>
         </section>
     }
 }

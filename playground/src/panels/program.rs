@@ -80,7 +80,7 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
         html! {
             <tr {class} {onclick} {title} data-packet={touched.unwrap_or_default()}>
                 <td class="bp-cell">{ for breakpoint }</td>
-                <td class="num">{ index }</td>
+                <td class="num"><button type="button" class="link-button insn-go" aria-label={format!("Step the verifier to instruction {index}")}>{ index }</button></td>
                 <td class="mono bytes">{ row.bytes.clone() }</td>
                 <td class="mono">{ row.pseudo_c.clone() }</td>
                 if has_c {

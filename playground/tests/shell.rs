@@ -1,0 +1,219 @@
+//! The app's shell in headless Chromium: the help dialog (opened by `?`,
+//! focus kept inside and returned), the display settings it holds, and
+//! embed mode (only the chosen panels, read-only).
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{
+    Element, HtmlDialogElement, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(30)).await;
+}
+
+async fn mount() -> Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    playground::mount(root.clone());
+    settle().await;
+    root
+}
+
+fn find<T: JsCast>(root: &Element, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector} on the page"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn exists(root: &Element, selector: &str) -> bool {
+    root.query_selector(selector).unwrap().is_some()
+}
+
+fn key(target: &Element, key: &str, shift: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+fn focused_id() -> String {
+    document()
+        .active_element()
+        .map(|e| e.id())
+        .unwrap_or_default()
+}
+
+fn root_attr(name: &str) -> Option<String> {
+    document().document_element().unwrap().get_attribute(name)
+}
+
+/// One test, run in order: the `?` listener is on the window, so two apps
+/// mounted at once would both open their help.
+#[wasm_bindgen_test]
+async fn help_display_settings_and_embed_mode() {
+    question_mark_opens_help_focus_stays_inside_and_comes_back().await;
+    theme_and_text_size_are_applied_and_remembered().await;
+    an_embed_link_shows_only_its_panels_read_only().await;
+}
+
+async fn question_mark_opens_help_focus_stays_inside_and_comes_back() {
+    let root = mount().await;
+    let dialog: HtmlDialogElement = find(&root, "#help-dialog");
+    assert!(!dialog.open());
+
+    // `?` typed in the editor is text, not a shortcut.
+    let editor: Element = find(&root, "#editor-input");
+    key(&editor, "?", false);
+    settle().await;
+    assert!(!dialog.open(), "? in the editor does not open help");
+
+    // From a button it opens help, with focus on Close.
+    let run: HtmlElement = find(&root, "#run-button");
+    run.focus().unwrap();
+    key(&run, "?", false);
+    settle().await;
+    assert!(dialog.open(), "? opens help");
+    assert_eq!(focused_id(), "help-close");
+    let text = dialog.text_content().unwrap_or_default();
+    for listed in [
+        "Ctrl+Enter",
+        "Next step",
+        "Jump to the error",
+        "Continue to the next breakpoint",
+    ] {
+        assert!(text.contains(listed), "help lists {listed}");
+    }
+
+    // Shift+Tab on the first control wraps to the last; Tab wraps back.
+    key(&find(&root, "#help-close"), "Tab", true);
+    assert_eq!(focused_id(), "text-size-normal");
+    key(&find(&root, "#text-size-normal"), "Tab", false);
+    assert_eq!(focused_id(), "help-close");
+
+    // Close returns focus to where it was.
+    find::<HtmlElement>(&root, "#help-close").click();
+    settle().await;
+    assert!(!dialog.open());
+    assert_eq!(focused_id(), "run-button");
+    root.remove();
+}
+
+async fn theme_and_text_size_are_applied_and_remembered() {
+    let root = mount().await;
+    find::<HtmlElement>(&root, "#help-button").click();
+    settle().await;
+    find::<HtmlElement>(&root, "#theme-dark").click();
+    settle().await;
+    assert_eq!(root_attr("data-theme").as_deref(), Some("dark"));
+    assert_eq!(
+        LocalStorage::get::<String>("bpfplay.theme").ok().as_deref(),
+        Some("dark")
+    );
+    find::<HtmlElement>(&root, "#text-size-projector").click();
+    settle().await;
+    assert_eq!(root_attr("data-text-size").as_deref(), Some("projector"));
+    // Back to the system's theme and the normal size.
+    find::<HtmlElement>(&root, "#theme-system").click();
+    find::<HtmlElement>(&root, "#text-size-normal").click();
+    settle().await;
+    assert_eq!(root_attr("data-theme"), None);
+    assert_eq!(root_attr("data-text-size"), None);
+    assert_eq!(
+        LocalStorage::get::<String>("bpfplay.theme").ok().as_deref(),
+        Some("system")
+    );
+    find::<HtmlElement>(&root, "#help-close").click();
+    settle().await;
+    root.remove();
+}
+
+/// Mounts the app as if opened at `query` + `fragment`, then puts the
+/// address back.
+async fn mount_at(query: &str, fragment: &str) -> Element {
+    let window = web_sys::window().unwrap();
+    let history = window.history().unwrap();
+    let before = window.location().href().unwrap();
+    let path = window.location().pathname().unwrap();
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}#{fragment}")),
+        )
+        .unwrap();
+    let root = mount().await;
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
+        .unwrap();
+    root
+}
+
+async fn an_embed_link_shows_only_its_panels_read_only() {
+    let source = ".type xdp\nr2 = *(u32 *)(r1 + 0)\nr0 = *(u16 *)(r2 + 12)\nexit\n";
+    let fragment = playground::share::encode(source, "00 11 22");
+    LocalStorage::set("bpfplay.source", "r0 = 7\nexit\n").unwrap();
+
+    let root = mount_at("?embed=editor,verifier&readonly", &fragment).await;
+    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
+    assert_eq!(
+        editor.value(),
+        source,
+        "the link's workspace, not the saved one"
+    );
+    assert!(editor.read_only());
+    assert!(exists(&root, "#tab-verifier"));
+    for absent in [
+        "#tab-program",
+        "#tab-maps",
+        "#tab-packet",
+        "#tab-run",
+        "#result",
+        "#example-select",
+        "#share-button",
+    ] {
+        assert!(!exists(&root, absent), "{absent} is not in the embed");
+    }
+    let verifier = find::<Element>(&root, "#verifier")
+        .text_content()
+        .unwrap_or_default();
+    assert!(verifier.contains("invalid access to packet"), "{verifier}");
+    // Editing is off, and the saved workspace is left alone.
+    assert_eq!(
+        LocalStorage::get::<String>("bpfplay.source")
+            .ok()
+            .as_deref(),
+        Some("r0 = 7\nexit\n")
+    );
+    root.remove();
+
+    // The packets of a read-only embed cannot be changed.
+    let root = mount_at("?embed=packets&readonly", &fragment).await;
+    assert!(!exists(&root, "#editor-input"));
+    let add: HtmlElement = find(&root, "#packet-add");
+    assert!(add.matches(":disabled").unwrap(), "packet editing is off");
+    root.remove();
+
+    // Without `readonly` the editor takes edits.
+    let root = mount_at("?embed=editor,result", &fragment).await;
+    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
+    assert!(!editor.read_only());
+    assert!(exists(&root, "#result"));
+    assert!(!exists(&root, ".inspector"));
+    root.remove();
+}
