@@ -9,7 +9,7 @@ use crate::examples;
 use crate::packet_list::PacketList;
 use crate::panels::{
     embed_shows_any_tab, use_help_key, Editor, EmbedBar, HelpDialog, Inspector, ObjectOpener,
-    ResultPanel, Toolbar,
+    Problem, ResultPanel, Toolbar,
 };
 use crate::prefs::{self, TextSize, Theme};
 use crate::session::{Report, SAMPLE_PACKET_HEX};
@@ -168,6 +168,7 @@ pub fn App() -> Html {
         }
         _ => (None, None),
     };
+    let problems = problems(&workspace);
 
     if let Some(e) = embed {
         let on_open_full = {
@@ -188,7 +189,7 @@ pub fn App() -> Html {
                 <EmbedBar on_run={on_run.clone()} on_help={open_help} {on_open_full} readonly={e.readonly} />
                 <main class={classes!("workspace", (!editor || !(result || tabs)).then_some("single"))}>
                     if editor {
-                        <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line}
+                        <Editor source={AttrValue::from(workspace.source.clone())} {error} {problems} {current_line}
                             {on_edit} {on_run} readonly={e.readonly} />
                     }
                     if result || tabs {
@@ -214,7 +215,7 @@ pub fn App() -> Html {
                 on_help={open_help} {on_theme_toggle} {dark} />
             <main class="workspace">
                 <ObjectOpener source={AttrValue::from(workspace.source.clone())} on_load={on_object}>
-                    <Editor source={AttrValue::from(workspace.source.clone())} {error} {current_line} {on_edit} {on_run}
+                    <Editor source={AttrValue::from(workspace.source.clone())} {error} {problems} {current_line} {on_edit} {on_run}
                         breakpoints={workspace.debug.breakpoints.clone()} {on_breakpoint} />
                 </ObjectOpener>
                 <div class="side">
@@ -225,5 +226,36 @@ pub fn App() -> Html {
             </main>
             { help }
         </div>
+    }
+}
+
+/// What the editor's problems list shows for the last run: the assembler's
+/// error, or the verifier's rejection at its source line.
+fn problems(workspace: &Workspace) -> Vec<Problem> {
+    if workspace.stale {
+        return Vec::new();
+    }
+    match &workspace.report {
+        Some(Report::Asm(e)) => vec![Problem {
+            source: "assembler",
+            line: e.line,
+            column: Some(e.column),
+            message: e.message.clone(),
+        }],
+        Some(Report::Analysed(a)) => a
+            .verifier
+            .error
+            .iter()
+            .filter_map(|e| {
+                let line = e.line.or_else(|| a.program.source_map.line_of(e.insn))?;
+                Some(Problem {
+                    source: "verifier",
+                    line,
+                    column: None,
+                    message: format!("insn {}: {}", e.insn, e.message),
+                })
+            })
+            .collect(),
+        None => Vec::new(),
     }
 }

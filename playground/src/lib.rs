@@ -19,6 +19,7 @@ pub mod session;
 pub mod share;
 pub mod state;
 pub mod storage;
+pub mod vim;
 
 use wasm_bindgen::JsCast;
 

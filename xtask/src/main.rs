@@ -212,6 +212,7 @@ fn test(cx: &Context) -> ExitCode {
             wasm_test(cx, &env, "playground", "verifier")?;
             wasm_test(cx, &env, "playground", "maps")?;
             wasm_test(cx, &env, "playground", "debugger")?;
+            wasm_test(cx, &env, "playground", "editor")?;
             wasm_test(cx, &env, "playground", "shell")
         });
     }

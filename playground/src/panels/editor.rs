@@ -1,12 +1,35 @@
 //! The editor: a plain `<textarea>` (so undo/redo, selection, IME and
 //! screen readers work as in any text field) over a highlighted copy of the
-//! same text, with line numbers and the assembler's error underlined.
+//! same text, with line numbers, the assembler's error underlined, a
+//! problems list, and optional vim keys ([`crate::vim`]).
 
-use web_sys::{HtmlElement, HtmlTextAreaElement, KeyboardEvent};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlDocument, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::highlight::tokenize_line;
 use crate::session::SourceError;
+use crate::vim::{Action as VimAction, Mode, Vim};
+
+/// Local storage key of the vim-keys preference (a person's, not a workspace's).
+const VIM_KEY: &str = "bpfplay.vim-keys";
+
+/// One entry of the problems list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Who found it: `assembler` or `verifier`.
+    pub source: &'static str,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, when known.
+    pub column: Option<u32>,
+    /// The message.
+    pub message: String,
+}
 
 /// Editor properties.
 #[derive(Properties, PartialEq)]
@@ -16,6 +39,9 @@ pub struct EditorProps {
     /// The error to underline, if the last run failed to assemble.
     #[prop_or_default]
     pub error: Option<SourceError>,
+    /// Everything wrong with the last run, listed under the editor.
+    #[prop_or_default]
+    pub problems: Vec<Problem>,
     /// The line of the instruction the verifier stepper is on.
     #[prop_or_default]
     pub current_line: Option<u32>,
@@ -48,18 +74,36 @@ pub fn Editor(props: &EditorProps) -> Html {
             on_edit.emit(area.value());
         })
     };
+    let vim = use_mut_ref(Vim::default);
+    let vim_on = use_state(|| LocalStorage::get::<bool>(VIM_KEY).unwrap_or(false));
+    // What the status line shows: the mode and the keys of an unfinished command.
+    let vim_status = use_state(|| (Mode::Normal, String::new()));
     let onkeydown = {
         let on_run = props.on_run.clone();
         let readonly = props.readonly;
+        let vim = vim.clone();
+        let vim_on = *vim_on;
+        let vim_status = vim_status.clone();
         Callback::from(move |e: KeyboardEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
             if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
                 e.prevent_default();
                 on_run.emit(());
-            } else if e.key() == "Tab" && !e.shift_key() && !readonly {
+                return;
+            }
+            if vim_on && !readonly && e.key() != "Tab" {
+                let handled = apply_vim_key(&vim, &area, &e);
+                let v = vim.borrow();
+                vim_status.set((v.mode(), v.pending().to_string()));
+                if handled {
+                    e.prevent_default();
+                    return;
+                }
+            }
+            if e.key() == "Tab" && !e.shift_key() && !readonly {
                 // Indent with a tab instead of leaving the editor; Shift+Tab
                 // (and Escape, then Tab) still moves focus on.
                 e.prevent_default();
-                let area: HtmlTextAreaElement = e.target_unchecked_into();
                 let _ = area.set_range_text_with_start_and_end_and_mode(
                     "\t",
                     area.selection_start().ok().flatten().unwrap_or(0),
@@ -68,6 +112,32 @@ pub fn Editor(props: &EditorProps) -> Html {
                 );
                 let _ =
                     area.dispatch_event(&web_sys::InputEvent::new("input").expect("InputEvent"));
+            }
+        })
+    };
+    let on_vim_toggle = {
+        let vim_on = vim_on.clone();
+        let vim = vim.clone();
+        let vim_status = vim_status.clone();
+        Callback::from(move |e: Event| {
+            let on = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| i.checked());
+            let _ = LocalStorage::set(VIM_KEY, on);
+            *vim.borrow_mut() = Vim::default();
+            vim_status.set((Mode::Normal, String::new()));
+            vim_on.set(on);
+        })
+    };
+    let input_ref = use_node_ref();
+    let on_problem = {
+        let input_ref = input_ref.clone();
+        let source = props.source.clone();
+        Callback::from(move |(line, column): (u32, Option<u32>)| {
+            if let Some(area) = input_ref.cast::<HtmlTextAreaElement>() {
+                let at = utf16_offset_of(&source, line, column.unwrap_or(1));
+                let _ = area.focus();
+                let _ = area.set_selection_range(at, at);
             }
         })
     };
@@ -108,7 +178,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         <section class="panel editor-panel" aria-label="Program source">
             <div class="editor">
                 <div class="gutter" ref={gutter} aria-hidden="true" style={gutter_width}>
-                    <Gutter {count} {error_line} breakpoints={props.breakpoints.clone()}
+                    <Gutter {count} {error_line} problems={props.problems.clone()} breakpoints={props.breakpoints.clone()}
                         on_toggle={props.on_breakpoint.clone()} />
                     if let Some(l) = band {
                         <div class={classes!("gutter-line", "gutter-current",
@@ -121,7 +191,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                         if let Some(l) = band {
                             <div class="line-band" style={top(l)}></div>
                         }
-                        <CodeLines source={props.source.clone()} error={props.error.clone()} />
+                        <CodeLines source={props.source.clone()} error={props.error.clone()} problems={props.problems.clone()} />
                     </pre>
                     <textarea
                         id="editor-input"
@@ -132,20 +202,172 @@ pub fn Editor(props: &EditorProps) -> Html {
                         autocomplete="off"
                         value={props.source.clone()}
                         readonly={props.readonly}
+                        ref={input_ref}
                         {oninput}
                         {onkeydown}
                         {onscroll}
                     />
                 </div>
             </div>
+            if !props.readonly {
+                <div class="editor-status">
+                    <label class="vim-toggle">
+                        <input type="checkbox" id="vim-toggle" checked={*vim_on} onchange={on_vim_toggle} />
+                        { " Vim keys" }
+                    </label>
+                    if *vim_on {
+                        <span id="vim-mode" class="vim-mode" aria-live="polite">
+                            { match vim_status.0 { Mode::Normal => "-- NORMAL --", Mode::Insert => "-- INSERT --" } }
+                            { " " }{ vim_status.1.clone() }
+                        </span>
+                    }
+                </div>
+            }
+            <Problems problems={props.problems.clone()} on_pick={on_problem} />
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProblemsProps {
+    problems: Vec<Problem>,
+    on_pick: Callback<(u32, Option<u32>)>,
+}
+
+/// The problems list: each entry puts the cursor on its line and column.
+#[component]
+fn Problems(props: &ProblemsProps) -> Html {
+    if props.problems.is_empty() {
+        return html! {};
+    }
+    let items = props.problems.iter().map(|p| {
+        let at = match p.column {
+            Some(c) => format!("{}:{}", p.line, c),
+            None => p.line.to_string(),
+        };
+        let onclick = {
+            let on_pick = props.on_pick.clone();
+            let (line, column) = (p.line, p.column);
+            Callback::from(move |_: MouseEvent| on_pick.emit((line, column)))
+        };
+        html! {
+            <li>
+                <button class="problem" {onclick} title="Go to this line">
+                    <span class="problem-source">{ p.source }</span>
+                    <span class="problem-at">{ at }</span>
+                    <span class="problem-message">{ p.message.lines().next().unwrap_or_default().to_string() }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <div class="problems" id="problems" role="region" aria-label="Problems">
+            <h3>{ format!("Problems ({})", props.problems.len()) }</h3>
+            <ul>{ for items }</ul>
+        </div>
+    }
+}
+
+/// Runs one key through the vim state machine and applies its action to the
+/// textarea. True when the key was handled (the browser must not act on it).
+fn apply_vim_key(vim: &Rc<RefCell<Vim>>, area: &HtmlTextAreaElement, e: &KeyboardEvent) -> bool {
+    if e.alt_key() {
+        return false;
+    }
+    let text = area.value();
+    let cursor = byte_offset(&text, area.selection_start().ok().flatten().unwrap_or(0));
+    let action = vim
+        .borrow_mut()
+        .key(&e.key(), e.ctrl_key() || e.meta_key(), &text, cursor);
+    match action {
+        VimAction::PassThrough => false,
+        VimAction::Ignore => true,
+        VimAction::Move(to) => {
+            let at = utf16_len(&text[..to]);
+            let _ = area.set_selection_range(at, at);
+            true
+        }
+        VimAction::Edit {
+            start,
+            end,
+            text: with,
+            cursor,
+        } => {
+            let _ = area.set_selection_range(utf16_len(&text[..start]), utf16_len(&text[..end]));
+            // The browser's editing commands keep its undo history.
+            let command = if with.is_empty() {
+                "delete"
+            } else {
+                "insertText"
+            };
+            if let Some(doc) = html_document() {
+                let _ = doc.exec_command_with_show_ui_and_value(command, false, &with);
+            }
+            let mut after = text;
+            after.replace_range(start..end, &with);
+            let at = utf16_len(&after[..cursor.min(after.len())]);
+            let _ = area.set_selection_range(at, at);
+            true
+        }
+        VimAction::Undo | VimAction::Redo => {
+            let command = if action == VimAction::Undo {
+                "undo"
+            } else {
+                "redo"
+            };
+            if let Some(doc) = html_document() {
+                let _ = doc.exec_command(command);
+            }
+            true
+        }
+    }
+}
+
+fn html_document() -> Option<HtmlDocument> {
+    web_sys::window()?
+        .document()?
+        .dyn_into::<HtmlDocument>()
+        .ok()
+}
+
+/// Length in UTF-16 code units, the textarea's unit for positions.
+fn utf16_len(s: &str) -> u32 {
+    s.encode_utf16().count() as u32
+}
+
+/// The byte offset of a UTF-16 position in `text`.
+fn byte_offset(text: &str, utf16: u32) -> usize {
+    let mut units = 0u32;
+    for (i, c) in text.char_indices() {
+        if units >= utf16 {
+            return i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    text.len()
+}
+
+/// The UTF-16 position of a 1-based line and column.
+fn utf16_offset_of(text: &str, line: u32, column: u32) -> u32 {
+    let mut offset = 0usize;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 == line as usize {
+            let col = l
+                .char_indices()
+                .nth(column.saturating_sub(1) as usize)
+                .map_or(l.len(), |(b, _)| b);
+            return utf16_len(&text[..offset + col]);
+        }
+        offset += l.len() + 1;
+    }
+    utf16_len(text)
 }
 
 #[derive(Properties, PartialEq)]
 struct GutterProps {
     count: usize,
     error_line: Option<usize>,
+    problems: Vec<Problem>,
     breakpoints: Vec<u32>,
     on_toggle: Callback<u32>,
 }
@@ -155,9 +377,12 @@ struct GutterProps {
 #[component]
 fn Gutter(props: &GutterProps) -> Html {
     let lines = (1..=props.count).map(|n| {
-        let bad = props.error_line == Some(n);
+        // The message is on the line number too (the text itself is under the textarea).
+        let problem = props.problems.iter().find(|p| p.line as usize == n);
+        let bad = props.error_line == Some(n) || problem.is_some();
+        let title = problem.map(|p| AttrValue::from(format!("{}: {}", p.source, p.message)));
         let breakpoint = props.breakpoints.binary_search(&(n as u32)).is_ok();
-        html! { <GutterLine key={n} {n} {bad} {breakpoint} on_toggle={props.on_toggle.clone()} /> }
+        html! { <GutterLine key={n} {n} {bad} {title} {breakpoint} on_toggle={props.on_toggle.clone()} /> }
     });
     html! { <div class="gutter-lines">{ for lines }</div> }
 }
@@ -166,6 +391,7 @@ fn Gutter(props: &GutterProps) -> Html {
 struct GutterLineProps {
     n: usize,
     bad: bool,
+    title: Option<AttrValue>,
     breakpoint: bool,
     on_toggle: Callback<u32>,
 }
@@ -181,7 +407,9 @@ fn GutterLine(props: &GutterLineProps) -> Html {
     };
     html! {
         <div class={classes!("gutter-line", props.bad.then_some("gutter-error"), props.breakpoint.then_some("gutter-bp"))}
-            data-line={props.n.to_string()} title="Toggle a run breakpoint on this line" {onclick}>{ props.n }</div>
+            data-line={props.n.to_string()}
+            title={props.title.clone().unwrap_or(AttrValue::Static("Toggle a run breakpoint on this line"))}
+            {onclick}>{ props.n }</div>
     }
 }
 
@@ -189,6 +417,7 @@ fn GutterLine(props: &GutterLineProps) -> Html {
 struct CodeLinesProps {
     source: AttrValue,
     error: Option<SourceError>,
+    problems: Vec<Problem>,
 }
 
 /// The highlighted text (re-rendered on an edit; one memoised component per
@@ -198,7 +427,13 @@ fn CodeLines(props: &CodeLinesProps) -> Html {
     let error = props.error.as_ref();
     let lines = props.source.split('\n').enumerate().map(|(i, line)| {
         let error = error.filter(|e| e.line as usize == i + 1).cloned();
-        html! { <CodeLine key={i} text={AttrValue::from(line.to_string())} {error} /> }
+        // The first problem on the line, shown after its text.
+        let lens = props
+            .problems
+            .iter()
+            .find(|p| p.line as usize == i + 1)
+            .map(|p| AttrValue::from(p.message.lines().next().unwrap_or_default().to_string()));
+        html! { <CodeLine key={i} text={AttrValue::from(line.to_string())} {error} {lens} /> }
     });
     html! { <div class="code-lines">{ for lines }</div> }
 }
@@ -207,12 +442,19 @@ fn CodeLines(props: &CodeLinesProps) -> Html {
 struct CodeLineProps {
     text: AttrValue,
     error: Option<SourceError>,
+    lens: Option<AttrValue>,
 }
 
 #[component]
 fn CodeLine(props: &CodeLineProps) -> Html {
     html! {
-        <div class="code-line">{ highlight_line(&props.text, props.error.as_ref()) }{ "\n" }</div>
+        <div class="code-line">
+            { highlight_line(&props.text, props.error.as_ref()) }
+            if let Some(lens) = &props.lens {
+                <span class="lens">{ lens.clone() }</span>
+            }
+            { "\n" }
+        </div>
     }
 }
 

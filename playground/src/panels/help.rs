@@ -65,6 +65,31 @@ pub const SHORTCUTS: &[ShortcutGroup] = &[
         ],
     },
     ShortcutGroup {
+        place: "Editor with Vim keys on (the checkbox under the editor)",
+        shortcuts: &[
+            Shortcut {
+                keys: &["i", "a", "I", "A", "o", "O"],
+                action: "Insert mode (Escape returns to normal mode)",
+            },
+            Shortcut {
+                keys: &["h", "j", "k", "l", "w", "b", "e", "0", "^", "$", "gg", "G"],
+                action: "Move (a count before repeats: 3j)",
+            },
+            Shortcut {
+                keys: &["x", "dd", "dw", "D", "cc", "cw", "C", "r", "J"],
+                action: "Delete, change, replace a character, join lines",
+            },
+            Shortcut {
+                keys: &["yy", "yw", "p", "P"],
+                action: "Yank and put",
+            },
+            Shortcut {
+                keys: &["u", "Ctrl+R"],
+                action: "Undo, redo",
+            },
+        ],
+    },
+    ShortcutGroup {
         place: "Verifier stepper (click it or Tab to it first)",
         shortcuts: &[
             Shortcut {

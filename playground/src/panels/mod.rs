@@ -15,7 +15,7 @@ mod run;
 mod toolbar;
 mod verifier;
 
-pub use editor::{Editor, EditorProps};
+pub use editor::{Editor, EditorProps, Problem};
 pub use embed_bar::{EmbedBar, EmbedBarProps};
 pub use help::{use_help_key, HelpDialog, HelpProps, Shortcut, ShortcutGroup, SHORTCUTS};
 pub use inspector::{embed_shows_any_tab, Inspector, InspectorProps};

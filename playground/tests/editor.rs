@@ -1,0 +1,130 @@
+//! The editor in headless Chromium: the problems list and vim keys.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "support/mod.rs"]
+mod support;
+
+use gloo_storage::{LocalStorage, Storage};
+use support::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{
+    Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh() -> Element {
+    LocalStorage::clear();
+    mount().await
+}
+
+/// Presses `key` in the editor, as the keyboard would (only the keydown).
+async fn press(root: &Element, key: &str) {
+    let area: HtmlTextAreaElement = find(root, "#editor-input");
+    let _ = area.focus();
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    area.dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+fn editor_text(root: &Element) -> String {
+    find::<HtmlTextAreaElement>(root, "#editor-input").value()
+}
+
+fn cursor(root: &Element) -> u32 {
+    find::<HtmlTextAreaElement>(root, "#editor-input")
+        .selection_start()
+        .unwrap()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn an_assembler_error_is_listed_and_clicking_it_puts_the_cursor_there() {
+    let root = fresh().await;
+    type_program(&root, "r0 = 1\nr0 +== 2\nexit\n").await;
+    run(&root).await;
+    let problems = text_of(&root, "#problems");
+    assert!(problems.contains("Problems (1)"), "{problems:?}");
+    assert!(problems.contains("assembler"), "{problems:?}");
+    assert!(problems.contains("2:"), "{problems:?}");
+    // The message also stands after the bad line, and on the line number.
+    let lens = text_of(&root, ".lens");
+    assert!(!lens.is_empty());
+    let gutter: Element = find(&root, ".gutter-line[data-line='2']");
+    assert!(gutter.get_attribute("title").unwrap().contains("assembler"));
+    click(&root, ".problem").await;
+    let area: HtmlTextAreaElement = find(&root, "#editor-input");
+    let at = area.selection_start().unwrap().unwrap() as usize;
+    // Line 2 starts after "r0 = 1\n" (7 characters).
+    assert!((7..16).contains(&at), "cursor at {at}");
+    // Fixing the program and running again clears the list.
+    type_program(&root, "r0 = 1\nexit\n").await;
+    run(&root).await;
+    assert!(root.query_selector("#problems").unwrap().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_verifier_rejection_is_listed_at_its_source_line() {
+    let root = fresh().await;
+    type_program(&root, "r0 = 0\nr1 = *(u64 *)(r1 + 0)\nexit\n").await;
+    run(&root).await;
+    let problems = text_of(&root, "#problems");
+    assert!(problems.contains("verifier"), "{problems:?}");
+    assert!(
+        problems.contains("insn 1: invalid bpf_context access"),
+        "{problems:?}"
+    );
+    let gutter: Element = find(&root, ".gutter-line[data-line='2']");
+    assert!(gutter.class_name().contains("gutter-error"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn vim_keys_edit_move_undo_and_are_remembered() {
+    let root = fresh().await;
+    type_program(&root, "r0 = 1\nr0 += 2\nexit\n").await;
+    assert!(root.query_selector("#vim-mode").unwrap().is_none());
+    let toggle: HtmlInputElement = find(&root, "#vim-toggle");
+    toggle.click();
+    settle().await;
+    assert!(text_of(&root, "#vim-mode").contains("NORMAL"));
+    let area: HtmlTextAreaElement = find(&root, "#editor-input");
+    let _ = area.set_selection_range(0, 0);
+    // j moves down a line; dd deletes it; the app sees the edit.
+    press(&root, "j").await;
+    assert_eq!(cursor(&root), 7);
+    press(&root, "d").await;
+    assert!(
+        text_of(&root, "#vim-mode").contains('d'),
+        "pending keys shown"
+    );
+    press(&root, "d").await;
+    assert_eq!(editor_text(&root), "r0 = 1\nexit\n");
+    // u undoes through the browser's own history.
+    press(&root, "u").await;
+    assert_eq!(editor_text(&root), "r0 = 1\nr0 += 2\nexit\n");
+    // Normal-mode letters type nothing; i enters insert mode, Escape leaves it.
+    press(&root, "q").await;
+    assert_eq!(editor_text(&root), "r0 = 1\nr0 += 2\nexit\n");
+    press(&root, "i").await;
+    assert!(text_of(&root, "#vim-mode").contains("INSERT"));
+    press(&root, "Escape").await;
+    assert!(text_of(&root, "#vim-mode").contains("NORMAL"));
+    // A new page remembers the choice; turning it off stops the commands.
+    root.remove();
+    let root = mount().await;
+    let toggle: HtmlInputElement = find(&root, "#vim-toggle");
+    assert!(toggle.checked());
+    toggle.click();
+    settle().await;
+    find::<HtmlElement>(&root, "#editor-input").focus().unwrap();
+    press(&root, "x").await;
+    assert!(root.query_selector("#vim-mode").unwrap().is_none());
+    root.remove();
+    LocalStorage::clear();
+}
