@@ -11,9 +11,9 @@ use serde_json::{json, Map as JsonMap, Value};
 use vm_core::asm::Syntax;
 use vm_core::disasm::format_insn;
 use vm_core::interp::{InterpError, Stop, Trace, TraceStep, DEFAULT_BUDGET};
-use vm_core::maps::{Maps, MapsConfig, BPF_ANY};
+use vm_core::maps::{Maps, MapsConfig};
 use vm_core::run::{Execution, Input, KprobeEvent, Outcome, RunError, RunOptions, TracepointEvent};
-use vm_core::{Program, ProgramType};
+use vm_core::{MapDef, Program, ProgramType};
 
 use crate::input::{self, from_hex, to_hex};
 use crate::prog_array::TailCalls;
@@ -97,7 +97,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
             }
         }
     }
-    let (tail_calls, mut maps) = match prepare(args, &program) {
+    let (tail_calls, mut maps) = match prepare(args, &mut program) {
         Ok(setup) => setup,
         Err(e) => {
             report(args, None, &e);
@@ -181,23 +181,34 @@ fn run_streaming_trace(
 }
 
 /// The tail-call targets and the maps of the program and its targets, with
-/// `--map-entry` elements and `--prog-array` slots put in (after the
-/// source's `.entry` lines, which creating the maps applies).
-fn prepare(args: &RunArgs, program: &Program) -> Result<(TailCalls, Maps), String> {
-    let tail_calls = TailCalls::load(
+/// the `--prog-array` slots filled. `--map-entry` elements join the maps'
+/// initial entries (after the source's `.entry` lines) in every program that
+/// declares the map, so they are in place before `.rodata` is frozen, as
+/// libbpf lets user space set it before the load.
+fn prepare(args: &RunArgs, program: &mut Program) -> Result<(TailCalls, Maps), String> {
+    let mut tail_calls = TailCalls::load(
         &args.prog_array,
         &args.file,
         program.prog_type,
         args.prog_type.is_some(),
     )?;
-    let all: Vec<&Program> = std::iter::once(program)
+    for spec in &args.map_entries {
+        let all: Vec<&Program> = std::iter::once(&*program)
+            .chain(&tail_calls.programs)
+            .collect();
+        let (name, key, value) =
+            parse_map_entry(&all, spec).map_err(|e| format!("--map-entry {spec}: {e}"))?;
+        for p in std::iter::once(&mut *program).chain(tail_calls.programs.iter_mut()) {
+            for m in p.maps.iter_mut().filter(|m| m.name == name) {
+                m.initial_entries.push((key.clone(), value.clone()));
+            }
+        }
+    }
+    let all: Vec<&Program> = std::iter::once(&*program)
         .chain(&tail_calls.programs)
         .collect();
     let mut maps =
         Maps::for_programs(&all, MapsConfig::default()).map_err(|e| format!("maps: {e}"))?;
-    for spec in &args.map_entries {
-        add_map_entry(&mut maps, spec).map_err(|e| format!("--map-entry {spec}: {e}"))?;
-    }
     tail_calls.fill(&mut maps)?;
     Ok((tail_calls, maps))
 }
@@ -241,26 +252,32 @@ fn parse_number(text: &str) -> Option<u64> {
         .or_else(|| text.parse::<i64>().ok().map(|v| v as u64))
 }
 
-/// Puts `MAP:KEYHEX=VALUEHEX` in map `MAP` with `BPF_ANY`, checked against
-/// its key and value sizes.
-fn add_map_entry(maps: &mut Maps, spec: &str) -> Result<(), String> {
+/// `MAP:KEYHEX=VALUEHEX` as (map name, key, value), checked against the
+/// key and value sizes of the map of that name in `programs`.
+fn parse_map_entry(
+    programs: &[&Program],
+    spec: &str,
+) -> Result<(String, Vec<u8>, Vec<u8>), String> {
     let (name, kv) = spec
         .split_once(':')
         .filter(|(_, kv)| kv.contains('='))
         .ok_or("expected MAP:KEYHEX=VALUEHEX")?;
     let (key_hex, value_hex) = kv.split_once('=').ok_or("expected MAP:KEYHEX=VALUEHEX")?;
-    let names: Vec<String> = maps.iter().map(|(_, m)| m.def().name.clone()).collect();
+    let defs: Vec<&MapDef> = programs.iter().flat_map(|p| &p.maps).collect();
+    let mut names: Vec<&str> = Vec::new();
+    for m in &defs {
+        if !names.contains(&m.name.as_str()) {
+            names.push(&m.name);
+        }
+    }
     let list = if names.is_empty() {
         String::from("the program has no maps")
     } else {
         format!("the program has {}", names.join(", "))
     };
-    let index = maps
-        .index_of(name)
-        .ok_or_else(|| format!("no map named '{name}' ({list})"))?;
-    let def = maps
-        .get(index)
-        .map(|m| m.def().clone())
+    let def = defs
+        .iter()
+        .find(|m| m.name == name)
         .ok_or_else(|| format!("no map named '{name}' ({list})"))?;
     let hex = |what: &str, text: &str| -> Result<Vec<u8>, String> {
         if text.trim().is_empty() {
@@ -281,8 +298,7 @@ fn add_map_entry(maps: &mut Maps, spec: &str) -> Result<(), String> {
             ));
         }
     }
-    maps.update(index, &key, &value, BPF_ANY)
-        .map_err(|e| format!("map '{name}': {e}"))
+    Ok((name.to_string(), key, value))
 }
 
 fn print_outcome(

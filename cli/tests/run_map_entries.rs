@@ -170,7 +170,7 @@ fn map_entry_errors_name_the_map_and_the_sizes() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("--map-entry backends:02000000=0000000000000000: map 'backends': map is full or index out of range (-E2BIG)"),
+        stderr.contains("cannot fill map 0 (backends): initial entry 2: map is full or index out of range (-E2BIG)"),
         "{stderr}"
     );
 }

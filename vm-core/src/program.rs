@@ -178,6 +178,24 @@ impl MapDef {
     pub fn is_frozen_rdonly(&self) -> bool {
         self.flags & BPF_F_RDONLY_PROG != 0 && self.initial_value.is_some()
     }
+
+    /// The value of element 0 of a frozen read-only map as the program sees
+    /// it: the initial value with any `initial_entries` for key 0 put in
+    /// before freezing (as libbpf lets user space set `.rodata` before the
+    /// load), possibly shorter than `value_size` (the rest is zeros).
+    /// `None` when the map is not frozen read-only.
+    pub fn frozen_value(&self) -> Option<&[u8]> {
+        if !self.is_frozen_rdonly() {
+            return None;
+        }
+        let entry = self
+            .initial_entries
+            .iter()
+            .rev()
+            .find(|(key, _)| key.iter().all(|b| *b == 0))
+            .map(|(_, value)| value.as_slice());
+        entry.or(self.initial_value.as_deref())
+    }
 }
 
 /// Where each instruction came from in the source text.

@@ -592,6 +592,38 @@ const CASES: &[(&str, &str)] = &[
         exit",
     ),
     (
+        "a .rodata value is a known constant: a size the verifier can check",
+        ".type xdp
+        .map .rodata, array, key=4, value=8, max_entries=1, flags=0x80, init=\"0600000000000000\"
+        r6 = r1
+        r1 = map[.rodata][0] + 0 ll
+        r4 = *(u32 *)(r1 + 0)
+        r1 = r6
+        r2 = 0
+        r3 = r10
+        r3 += -8
+        call bpf_xdp_load_bytes
+        r0 = *(u32 *)(r10 - 8)
+        exit",
+    ),
+    (
+        "a .rodata value set by user space before the freeze is the one the verifier knows",
+        ".type xdp
+        .map .rodata, array, key=4, value=8, max_entries=1, flags=0x80, init=\"0000000000000000\"
+        .entry .rodata, key=u32:0, value=\"0300000000000000\"
+        r6 = r1
+        r1 = map[.rodata][0] + 0 ll
+        r4 = *(u32 *)(r1 + 0)
+        *(u32 *)(r10 - 8) = 0
+        r1 = r6
+        r2 = 0
+        r3 = r10
+        r3 += -8
+        call bpf_xdp_load_bytes
+        r0 = *(u32 *)(r10 - 8)
+        exit",
+    ),
+    (
         "snprintf: %d %pI4 %s %c, cut to the buffer, returns the length needed; the text goes into the packet",
         ".type xdp
         .map .rodata, array, key=4, value=26, max_entries=1, flags=0x80, init=\"756470202564202d3e20257049343a2564202825732920256300\"
@@ -894,6 +926,39 @@ const REJECTED: &[(&str, &str, &str)] = &[
         call bpf_strncmp
         exit",
         "invalid access to map value, value_size=4 off=6 size=-2",
+    ),
+    (
+        "a store into .rodata",
+        ".type xdp
+        .map .rodata, array, key=4, value=8, max_entries=1, flags=0x80, init=\"0500000000000000\"
+        r1 = map[.rodata][0] + 0 ll
+        *(u32 *)(r1 + 4) = 7
+        r0 = 0
+        exit",
+        "write into map forbidden, value_size=8 off=4 size=4",
+    ),
+    (
+        "an atomic add on .rodata",
+        ".type xdp
+        .map .rodata, array, key=4, value=8, max_entries=1, flags=0x80, init=\"0500000000000000\"
+        r1 = map[.rodata][0] + 0 ll
+        r2 = 1
+        lock *(u64 *)(r1 + 0) += r2
+        r0 = 0
+        exit",
+        "write into map forbidden, value_size=8 off=0 size=8",
+    ),
+    (
+        "a helper writing into .rodata",
+        ".type xdp
+        .map .rodata, array, key=4, value=8, max_entries=1, flags=0x80, init=\"0500000000000000\"
+        r2 = 0
+        r3 = map[.rodata][0] + 2 ll
+        r4 = 4
+        call bpf_xdp_load_bytes
+        r0 = 0
+        exit",
+        "write into map forbidden, value_size=8 off=2 size=4",
     ),
     (
         "snprintf: more conversions than arguments",

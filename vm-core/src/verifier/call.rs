@@ -529,14 +529,13 @@ impl Verifier<'_> {
         let Some(m) = self.prog.map(v.map as usize) else {
             return Err(self.type_err(regno, v, "map_value"));
         };
-        let (value_size, frozen) = (m.value_size, m.is_frozen_rdonly());
-        let value = m.initial_value.clone().unwrap_or_default();
-        if !frozen {
+        let value_size = m.value_size;
+        let Some(value) = m.frozen_value().map(<[u8]>::to_vec) else {
             return Err(self.reject(
                 ErrorKind::HelperCall,
                 format!("R{} does not point to a readonly map'", regno),
             ));
-        }
+        };
         if !v.var_off.is_const() {
             return Err(self.reject(
                 ErrorKind::HelperCall,

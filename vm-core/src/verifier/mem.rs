@@ -184,6 +184,9 @@ impl Verifier<'_> {
                         format!("R{} cannot write into map_key", regno),
                     ));
                 }
+                if access.is_write() {
+                    self.check_map_writable(&ptr, off, size as u64)?;
+                }
                 let limit = self.mem_limit(&ptr);
                 self.region_access(regno, &ptr, off, size as u64, limit, false)?;
                 if let Access::WriteReg(v) = access {
@@ -193,6 +196,9 @@ impl Verifier<'_> {
                             format!("R{} leaks addr into map", regno),
                         ));
                     }
+                }
+                if let (Access::Read, Some(v)) = (&access, self.frozen_value(&ptr, off, size)) {
+                    return Ok(RegState::known(v));
                 }
                 Ok(RegState::unknown())
             }
@@ -204,6 +210,49 @@ impl Verifier<'_> {
                 format!("R{} invalid mem access '{}'", regno, ptr.type_str()),
             )),
         }
+    }
+
+    /// Programs may not write into a map created with `BPF_F_RDONLY_PROG`
+    /// (`.rodata`), neither directly nor through a helper.
+    fn check_map_writable(&self, ptr: &RegState, off: i32, size: u64) -> Result<(), Reject> {
+        if ptr.ty != RegType::PtrToMapValue {
+            return Ok(());
+        }
+        let Some(m) = self.prog.map(ptr.map as usize) else {
+            return Ok(());
+        };
+        if m.flags & crate::program::BPF_F_RDONLY_PROG == 0 {
+            return Ok(());
+        }
+        Err(self.reject(
+            ErrorKind::MapAccess,
+            format!(
+                "write into map forbidden, value_size={} off={} size={}",
+                m.value_size,
+                i64::from(ptr.off) + i64::from(off),
+                size
+            ),
+        ))
+    }
+
+    /// What a load of `size` bytes at a constant offset reads from a frozen
+    /// read-only map (`.rodata`): its contents cannot change after the
+    /// verifier has seen them, so the loaded value is known, as in the kernel.
+    fn frozen_value(&self, ptr: &RegState, off: i32, size: usize) -> Option<u64> {
+        if ptr.ty != RegType::PtrToMapValue || !ptr.var_off.is_const() || size > 8 {
+            return None;
+        }
+        let init = self.prog.map(ptr.map as usize)?.frozen_value()?;
+        let start = i64::from(ptr.off)
+            .checked_add(i64::from(off))?
+            .checked_add(i64::try_from(ptr.var_off.value).ok()?)?;
+        let start = usize::try_from(start).ok()?;
+        let mut bytes = [0u8; 8];
+        for (i, b) in bytes.iter_mut().take(size).enumerate() {
+            // Past the initial bytes the value is zero-filled.
+            *b = init.get(start.checked_add(i)?).copied().unwrap_or(0);
+        }
+        Some(u64::from_le_bytes(bytes))
     }
 
     /// Size of the memory a map value / key / mem pointer points into.
@@ -762,6 +811,9 @@ impl Verifier<'_> {
                 Ok(())
             }
             RegType::PtrToMapValue | RegType::PtrToMapKey | RegType::PtrToMem => {
+                if helper_writes {
+                    self.check_map_writable(&ptr, 0, max_size)?;
+                }
                 let limit = self.mem_limit(&ptr);
                 self.region_access(regno, &ptr, 0, max_size, limit, zero_ok)
             }

@@ -144,16 +144,17 @@ impl Kernel {
             init.resize((def.value_size as usize).max(init.len()), 0);
             self.update(&fd, &0u32.to_le_bytes(), &init)
                 .map_err(|e| format!("map '{}' initial value: {e}", def.name))?;
-            if def.flags & BPF_F_RDONLY_PROG != 0 {
-                let mut attr = [0u8; 128];
-                put_u32(&mut attr, 0, fd.0 as u32);
-                bpf(BPF_MAP_FREEZE, &mut attr).map_err(|e| format!("freeze: {e}"))?;
-            }
         }
         // `.entry` lines, as user space would put them before attaching.
         for (i, (key, value)) in def.initial_entries.iter().enumerate() {
             self.update(&fd, key, value)
                 .map_err(|e| format!("map '{}' initial entry {i}: {e}", def.name))?;
+        }
+        // Then `.rodata` is frozen, as libbpf does once user space has set it.
+        if def.initial_value.is_some() && def.flags & BPF_F_RDONLY_PROG != 0 {
+            let mut attr = [0u8; 128];
+            put_u32(&mut attr, 0, fd.0 as u32);
+            bpf(BPF_MAP_FREEZE, &mut attr).map_err(|e| format!("freeze: {e}"))?;
         }
         Ok(fd)
     }
