@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod embed;
+pub mod batch_worker;
 pub mod examples;
 pub mod highlight;
 pub mod map_edits;
@@ -27,6 +28,11 @@ use wasm_bindgen::JsCast;
 /// after installing the panic hook that shows an error banner.
 pub fn start() {
     panic_banner::install();
+    if batch_worker::in_worker() {
+        // The batch worker loads this module too; its loader registers the
+        // worker (`batch_worker::bpfplay_batch_worker`).
+        return;
+    }
     prefs::apply_saved();
     let document = web_sys::window().and_then(|w| w.document());
     let root = document.and_then(|d| {

@@ -668,7 +668,7 @@ mod tests {
 }
 
 /// One packet's result in a batch run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BatchOutcome {
     /// The verdict name (`XDP_PASS`, ...), or `error` when the run stopped.
     pub verdict: String,

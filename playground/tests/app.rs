@@ -509,6 +509,13 @@ async fn a_dropped_capture_is_imported_and_its_long_batch_run_can_be_cancelled()
     assert_eq!(packet_names(&root)[1], "many.pcap #1");
     assert!(text_of(&root, ".packet-list").contains("and 4501 more"));
     click(&root, "#batch-run").await;
+    // The worker answers chunk by chunk; cancel once the first is in.
+    until("the first chunk", || {
+        root.query_selector("#batch-progress")
+            .unwrap()
+            .is_some_and(|p| p.unchecked_into::<web_sys::HtmlProgressElement>().value() > 0.0)
+    })
+    .await;
     click(&root, "#batch-cancel").await;
     until("the run to stop", || {
         root.query_selector("#batch-cancel").unwrap().is_none()

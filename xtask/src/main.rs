@@ -213,7 +213,8 @@ fn test(cx: &Context) -> ExitCode {
             wasm_test(cx, &env, "playground", "maps")?;
             wasm_test(cx, &env, "playground", "debugger")?;
             wasm_test(cx, &env, "playground", "editor")?;
-            wasm_test(cx, &env, "playground", "shell")
+            wasm_test(cx, &env, "playground", "shell")?;
+            wasm_test(cx, &env, "playground", "batch")
         });
     }
     let env = tc.env(&cx.target_dir);

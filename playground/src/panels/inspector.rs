@@ -130,7 +130,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                 Callback::from(move |a| ws.dispatch(Action::Packets(a)))
             };
             let panel = html! { <PacketsPanel list={ws.packets.clone()} {on_action} source={AttrValue::from(ws.source.clone())}
-            report={(!ws.stale).then(|| ws.report.clone()).flatten()} /> };
+            report={(!ws.stale).then(|| ws.report.clone()).flatten()} edits={ws.map_edits.clone()} /> };
             if readonly {
                 // A disabled fieldset turns off every control inside it.
                 html! { <fieldset class="readonly" disabled=true aria-label="Packets (read-only)">{ panel }</fieldset> }

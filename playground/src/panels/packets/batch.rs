@@ -1,21 +1,20 @@
 //! Batch run: the current program over every packet of the list, with the
 //! maps kept between packets. Verdict counts are drawn as bars; each
-//! packet's verdict and map changes are listed. The run goes in chunks that
-//! yield to the browser every few milliseconds, so a capture of thousands of packets
-//! shows a progress bar and can be cancelled.
+//! packet's verdict and map changes are listed. The packets run in a web
+//! worker ([`crate::batch_worker`]) chunk by chunk, so a capture of
+//! thousands of packets shows a progress bar, the page stays responsive,
+//! and Cancel closes the worker.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 
+use gloo_worker::WorkerBridge;
 use yew::prelude::*;
 
+use crate::batch_worker::{self, BatchInput, BatchOutput, BatchWorker};
+use crate::map_edits::MapEdits;
 use crate::packet_list::PacketList;
-use crate::session::{BatchOutcome, BatchRun};
-
-/// Milliseconds of running between two yields to the browser (under one
-/// 60 Hz frame, so the page stays responsive and Cancel is heard).
-pub const SLICE_MS: f64 = 12.0;
+use crate::session::BatchOutcome;
 
 /// Rows listed at most.
 pub const BATCH_ROWS: usize = 1000;
@@ -27,6 +26,9 @@ pub struct BatchProps {
     pub source: AttrValue,
     /// The packets.
     pub list: PacketList,
+    /// The Maps panel's edits (the maps start with them).
+    #[prop_or_default]
+    pub edits: MapEdits,
 }
 
 /// Verdict counts in first-seen order.
@@ -54,6 +56,14 @@ fn bar_class(verdict: &str) -> &'static str {
     }
 }
 
+/// Drops the worker bridge (which closes the worker) outside the current
+/// callback: the bridge may be calling us.
+fn close(bridge: &Rc<RefCell<Option<WorkerBridge<BatchWorker>>>>) {
+    if let Some(b) = bridge.borrow_mut().take() {
+        yew::platform::spawn_local(async move { drop(b) });
+    }
+}
+
 /// The batch run section.
 #[component]
 pub fn BatchPanel(props: &BatchProps) -> Html {
@@ -61,65 +71,94 @@ pub fn BatchPanel(props: &BatchProps) -> Html {
     let progress = use_state(|| (0usize, 0usize));
     let running = use_state(|| false);
     let error = use_state(|| None::<String>);
-    let cancel = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let bridge = use_mut_ref(|| None::<WorkerBridge<BatchWorker>>);
+    // Which run the answers belong to: a cancelled run's late answers are ignored.
+    let generation = use_mut_ref(|| Rc::new(Cell::new(0u32)));
 
     let start = {
-        let results = results.clone();
-        let progress = progress.clone();
-        let running = running.clone();
-        let error = error.clone();
-        let cancel = cancel.clone();
-        let source = props.source.to_string();
-        let list = props.list.clone();
+        let (results, progress, running, error) = (
+            results.clone(),
+            progress.clone(),
+            running.clone(),
+            error.clone(),
+        );
+        let (bridge, generation) = (bridge.clone(), generation.clone());
+        let (source, list, edits) = (
+            props.source.to_string(),
+            props.list.clone(),
+            props.edits.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
-            let mut batch = match BatchRun::prepare(&source) {
-                Ok(b) => b,
-                Err(e) => {
-                    error.set(Some(e));
-                    return;
-                }
-            };
+            let gen = generation.borrow().clone();
+            gen.set(gen.get().wrapping_add(1));
+            let mine = gen.get();
             error.set(None);
             results.borrow_mut().clear();
-            let flag = Rc::new(Cell::new(false));
-            *cancel.borrow_mut() = flag.clone();
-            let total = list.items.len();
-            progress.set((0, total));
+            progress.set((0, list.items.len()));
             running.set(true);
-            let results: Rc<RefCell<Vec<_>>> = results.clone();
-            let progress = progress.clone();
-            let running = running.clone();
-            let items = list.items.clone();
-            yew::platform::spawn_local(async move {
-                let mut next = 0;
-                while next < items.len() && !flag.get() {
-                    let slice_end = js_sys::Date::now() + SLICE_MS;
-                    while let Some(item) = items.get(next) {
-                        let outcome = match item.bytes() {
-                            Ok(bytes) => batch.run(&bytes),
-                            Err(e) => BatchOutcome {
-                                verdict: "error".into(),
-                                detail: format!("packet: {e}"),
-                                map_changes: Vec::new(),
-                            },
-                        };
-                        results.borrow_mut().push((item.name.clone(), outcome));
-                        next += 1;
-                        if js_sys::Date::now() >= slice_end {
-                            break;
-                        }
+            let on_output = {
+                let (results, progress, running, error) = (
+                    results.clone(),
+                    progress.clone(),
+                    running.clone(),
+                    error.clone(),
+                );
+                let bridge = bridge.clone();
+                move |out: BatchOutput| {
+                    if gen.get() != mine {
+                        return;
                     }
-                    progress.set((next, total));
-                    // Let the browser paint and handle Cancel.
-                    yew::platform::time::sleep(Duration::ZERO).await;
+                    let finished = match out {
+                        BatchOutput::Failed(e) => {
+                            error.set(Some(e));
+                            true
+                        }
+                        BatchOutput::Chunk {
+                            outcomes,
+                            done,
+                            total,
+                        } => {
+                            results.borrow_mut().extend(outcomes);
+                            progress.set((done, total));
+                            if done < total {
+                                if let Some(b) = bridge.borrow().as_ref() {
+                                    b.send(BatchInput::Next);
+                                }
+                            }
+                            done >= total
+                        }
+                    };
+                    if finished {
+                        running.set(false);
+                        close(&bridge);
+                    }
                 }
-                running.set(false);
-            });
+            };
+            match batch_worker::spawn(on_output) {
+                Ok(b) => {
+                    b.send(BatchInput::Start {
+                        source: source.clone(),
+                        edits: edits.clone(),
+                        packets: list.items.clone(),
+                    });
+                    close(&bridge);
+                    *bridge.borrow_mut() = Some(b);
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    running.set(false);
+                }
+            }
         })
     };
     let stop = {
-        let cancel = cancel.clone();
-        Callback::from(move |_: MouseEvent| cancel.borrow().set(true))
+        let (bridge, generation, running) = (bridge.clone(), generation.clone(), running.clone());
+        Callback::from(move |_: MouseEvent| {
+            let gen = generation.borrow().clone();
+            gen.set(gen.get().wrapping_add(1));
+            close(&bridge);
+            running.set(false);
+        })
     };
 
     let outcomes = results.borrow();

@@ -38,6 +38,9 @@ pub struct PacketsProps {
     /// The last report, when it is current (not edited since).
     #[prop_or_default]
     pub report: Option<Report>,
+    /// The Maps panel's edits (the batch run's maps start with them).
+    #[prop_or_default]
+    pub edits: crate::map_edits::MapEdits,
 }
 
 /// The Packets tab.
@@ -109,7 +112,7 @@ pub fn PacketsPanel(props: &PacketsProps) -> Html {
             { editor }
             { view }
             { ran }
-            <BatchPanel source={props.source.clone()} list={props.list.clone()} />
+            <BatchPanel source={props.source.clone()} list={props.list.clone()} edits={props.edits.clone()} />
         </div>
     }
 }

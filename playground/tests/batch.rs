@@ -1,0 +1,234 @@
+//! The batch run in its web worker, in headless Chromium: the worker gives
+//! exactly what a run on the page gives for the same packets, the Packets
+//! tab shows the same counts, the worker runs only the chunks it is asked
+//! for, and Cancel stops it part way.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use gloo_storage::Storage;
+use playground::batch_worker::{self, BatchInput, BatchOutput};
+use playground::map_edits::{MapEdit, MapEdits};
+use playground::packet_list::{PacketItem, PacketList, PacketSource};
+use playground::session::BatchOutcome;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::Element;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+/// Drops packets shorter than the map's `min[0]` (default 40 bytes) and
+/// counts the packets it saw in `seen[0]`.
+const DROP_SHORT: &str = ".type xdp\n\
+    .map seen, array, key=4, value=8, max_entries=1\n\
+    .map min, array, key=4, value=8, max_entries=1\n\
+    .entry min, key=u32:0, value=u64:40\n\
+    r6 = r1\n*(u32 *)(r10 - 4) = 0\n\
+    r1 = map[seen] ll\nr2 = r10\nr2 += -4\ncall bpf_map_lookup_elem\n\
+    if r0 == 0 goto out\nr1 = 1\nlock *(u64 *)(r0 + 0) += r1\n\
+    r1 = map[min] ll\nr2 = r10\nr2 += -4\ncall bpf_map_lookup_elem\n\
+    if r0 == 0 goto out\nr7 = *(u64 *)(r0 + 0)\n\
+    r2 = *(u32 *)(r6 + 4)\nr1 = *(u32 *)(r6 + 0)\nr2 -= r1\n\
+    r0 = 2\nif r2 >= r7 goto out\nr0 = 1\nout:\nexit\n";
+
+/// `n` packets of lengths 14, 15, ... 77, 14, ... (some bad hex among them).
+fn packets(n: usize) -> Vec<PacketItem> {
+    (0..n)
+        .map(|i| PacketItem {
+            name: format!("p{i}"),
+            source: if i % 97 == 5 {
+                PacketSource::Hex("zz".into())
+            } else {
+                PacketSource::Hex(playground::session::hex(&vec![0xab; 14 + i % 64]))
+            },
+        })
+        .collect()
+}
+
+/// Runs a whole batch in a worker, asking for every chunk.
+async fn in_worker(
+    source: &str,
+    edits: &MapEdits,
+    items: &[PacketItem],
+) -> Vec<(String, BatchOutcome)> {
+    let got = Rc::new(RefCell::new((Vec::new(), false, None::<String>)));
+    let bridge = Rc::new(RefCell::new(
+        None::<gloo_worker::WorkerBridge<batch_worker::BatchWorker>>,
+    ));
+    let on_output = {
+        let (got, bridge) = (got.clone(), bridge.clone());
+        move |out: BatchOutput| match out {
+            BatchOutput::Failed(e) => got.borrow_mut().2 = Some(e),
+            BatchOutput::Chunk {
+                outcomes,
+                done,
+                total,
+            } => {
+                got.borrow_mut().0.extend(outcomes);
+                if done < total {
+                    if let Some(b) = bridge.borrow().as_ref() {
+                        b.send(BatchInput::Next);
+                    }
+                } else {
+                    got.borrow_mut().1 = true;
+                }
+            }
+        }
+    };
+    let b = batch_worker::spawn(on_output).unwrap();
+    b.send(BatchInput::Start {
+        source: source.into(),
+        edits: edits.clone(),
+        packets: items.to_vec(),
+    });
+    *bridge.borrow_mut() = Some(b);
+    until("the worker to finish", || {
+        got.borrow().1 || got.borrow().2.is_some()
+    })
+    .await;
+    let (outcomes, _, failed) = got.borrow().clone();
+    assert_eq!(failed, None);
+    bridge.borrow_mut().take();
+    outcomes
+}
+
+#[wasm_bindgen_test]
+async fn the_worker_gives_what_a_run_on_the_page_gives() {
+    let items = packets(3000);
+    let edits = MapEdits::default().with(MapEdit::Put {
+        map: "min".into(),
+        key: vec![0; 4],
+        value: 60u64.to_le_bytes().to_vec(),
+    });
+    let here = batch_worker::run_all(DROP_SHORT, &edits, &items).unwrap();
+    let there = in_worker(DROP_SHORT, &edits, &items).await;
+    assert_eq!(there.len(), 3000);
+    assert_eq!(
+        there, here,
+        "verdicts, details and map changes, packet by packet"
+    );
+    let counts = playground::panels::packets::verdict_counts(&there);
+    assert_eq!(
+        counts,
+        playground::panels::packets::verdict_counts(&here),
+        "same verdict counts"
+    );
+    assert!(counts.len() == 3, "drop, pass and bad packets: {counts:?}");
+    // The edit (60 instead of the .entry line's 40) reached the worker.
+    let drops = counts.iter().find(|(v, _)| v == "XDP_DROP").unwrap().1;
+    assert!(drops > 3000 * 40 / 64, "{counts:?}");
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_program_fails_in_the_worker_with_the_verifier_s_words() {
+    let got = Rc::new(RefCell::new(None));
+    let b = {
+        let got = got.clone();
+        batch_worker::spawn(move |out| *got.borrow_mut() = Some(out)).unwrap()
+    };
+    b.send(BatchInput::Start {
+        source: "exit\n".into(),
+        edits: MapEdits::default(),
+        packets: packets(3),
+    });
+    until("the answer", || got.borrow().is_some()).await;
+    let answer = got.borrow().clone();
+    match answer {
+        Some(BatchOutput::Failed(e)) => assert!(e.contains("R0 !read_ok"), "{e}"),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_worker_runs_only_the_chunks_it_is_asked_for() {
+    let chunks = Rc::new(RefCell::new(Vec::new()));
+    let b = {
+        let chunks = chunks.clone();
+        batch_worker::spawn(move |out| {
+            if let BatchOutput::Chunk { done, total, .. } = out {
+                chunks.borrow_mut().push((done, total));
+            }
+        })
+        .unwrap()
+    };
+    b.send(BatchInput::Start {
+        source: DROP_SHORT.into(),
+        edits: MapEdits::default(),
+        packets: packets(200_000),
+    });
+    until("the first chunk", || !chunks.borrow().is_empty()).await;
+    yew::platform::time::sleep(Duration::from_millis(300)).await;
+    let seen = chunks.borrow().clone();
+    assert_eq!(seen.len(), 1, "no Next, no second chunk: {seen:?}");
+    let (done, total) = seen[0];
+    assert!(done > 0 && done < total, "{seen:?}");
+    b.send(BatchInput::Next);
+    until("the second chunk", || chunks.borrow().len() == 2).await;
+    assert!(chunks.borrow()[1].0 > done);
+}
+
+async fn open_packets_with(list: &PacketList) -> Element {
+    gloo_storage::LocalStorage::set("bpfplay.packets", list.to_json()).unwrap();
+    let root = mount().await;
+    click(&root, "#tab-packet").await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn the_packets_tab_counts_what_the_page_would_and_cancel_stops_it() {
+    let items = packets(2000);
+    let list = PacketList {
+        items: items.clone(),
+        selected: 0,
+    };
+    let root = open_packets_with(&list).await;
+    type_program(&root, DROP_SHORT).await;
+    click(&root, "#batch-run").await;
+    until("the batch to finish", || {
+        text_of(&root, ".batch").contains("2000 / 2000 packets")
+    })
+    .await;
+    let here = batch_worker::run_all(DROP_SHORT, &MapEdits::default(), &items).unwrap();
+    let expected: Vec<String> = playground::panels::packets::verdict_counts(&here)
+        .iter()
+        .map(|(v, n)| format!("{v}: {n}"))
+        .collect();
+    let chart: Element = find(&root, "#batch-chart");
+    assert_eq!(chart.get_attribute("aria-label"), Some(expected.join(", ")));
+
+    // A long batch, cancelled: the progress stops part way and stays there.
+    let many = PacketList {
+        items: (0..20_000)
+            .map(|i| PacketItem {
+                name: format!("{i}"),
+                source: PacketSource::Hex("ab".repeat(14 + i % 8)),
+            })
+            .collect(),
+        selected: 0,
+    };
+    root.remove();
+    let root = open_packets_with(&many).await;
+    type_program(&root, DROP_SHORT).await;
+    click(&root, "#batch-run").await;
+    let progress = || -> f64 {
+        root.query_selector("#batch-progress")
+            .unwrap()
+            .map(|p| {
+                wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlProgressElement>(p).value()
+            })
+            .unwrap_or(0.0)
+    };
+    until("some progress", || progress() > 0.0).await;
+    click(&root, "#batch-cancel").await;
+    let stopped = progress();
+    assert!(root.query_selector("#batch-cancel").unwrap().is_none());
+    yew::platform::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(progress(), stopped, "nothing runs after Cancel");
+    assert!(stopped < 20_000.0, "stopped part way: {stopped}");
+    root.remove();
+}
