@@ -20,7 +20,7 @@ struct Page {
 
 impl Page {
     /// Opens `path` (relative to the served dist/, e.g. `/` or
-    /// `/?embed=editor#w1=...`) and waits for the app to mount.
+    /// `/?embed=editor#w2=...`) and waits for the app to mount.
     async fn open(c: Client, base: &str, path: &str) -> Page {
         let page = Page {
             c,
@@ -170,7 +170,7 @@ impl Page {
         self.click("#share-button").await;
         let url = self.c.current_url().await.expect("current URL").to_string();
         assert!(
-            url.contains("#w1="),
+            url.contains("#w2="),
             "the address bar holds the link: {url}"
         );
         url

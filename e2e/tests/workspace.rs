@@ -1,6 +1,7 @@
 //! End-to-end on the release build: the batch run's web worker loads the
-//! page's own wasm from dist/ and counts verdicts, and Cancel stops it.
-//! Run by `cargo xtask test`.
+//! page's own wasm from dist/ and counts verdicts; the Maps tab of the
+//! load balancer shows its backends and the run's changes. Run by
+//! `cargo xtask test`.
 
 use std::time::Duration;
 
@@ -78,5 +79,35 @@ async fn the_batch_worker_runs_in_the_release_build() {
         .unwrap_or_default();
     assert_eq!(chart, "XDP_DROP: 2", "both go to port 53: {batch:?}");
     screenshot(&c, "batch-run.png").await;
+    c.close().await.expect("close the session");
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn the_maps_tab_shows_entries_before_and_after_the_run() {
+    let base = serve_static(dist_dir());
+    let driver = Driver::start();
+    let c = driver.session().await;
+    c.goto(&base).await.expect("open the playground");
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#example-select"))
+        .await
+        .expect("the gallery appears");
+    c.execute(
+        "const s = document.querySelector('#example-select'); s.value = 'proto-counter'; \
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .expect("pick an example");
+    click(&c, "#tab-maps").await;
+    let maps = text_until(&c, ".maps", "After the run").await;
+    assert!(maps.contains("Before the run"), "{maps:?}");
+    assert!(
+        maps.contains("1 changed") || maps.contains("1 added"),
+        "{maps:?}"
+    );
+    screenshot(&c, "maps-panel.png").await;
     c.close().await.expect("close the session");
 }

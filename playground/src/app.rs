@@ -8,34 +8,41 @@ use crate::embed::{self, Embed};
 use crate::examples;
 use crate::packet_list::PacketList;
 use crate::panels::{
-    embed_shows_any_tab, use_help_key, Editor, EmbedBar, HelpDialog, Inspector, ObjectOpener,
-    Problem, ResultPanel, Toolbar,
+    download_json, embed_shows_any_tab, use_help_key, Editor, EmbedBar, HelpDialog, Inspector,
+    ObjectOpener, Problem, ResultPanel, Toolbar, WorkspaceFile, EXPORT_NAME,
 };
 use crate::prefs::{self, TextSize, Theme};
 use crate::session::{Report, SAMPLE_PACKET_HEX};
 use crate::share;
+use crate::snapshot::Snapshot;
 use crate::state::{Action, Workspace, DEFAULT_SOURCE};
 use crate::storage;
 
-/// The starting workspace: a share link wins (and runs at once), then what
-/// local storage saved, then the first example. An embed never reads local
-/// storage: it shows its link's workspace, or the first program, run.
-fn initial_workspace(embedded: bool) -> Workspace {
+/// The starting workspace: a share link wins (run at once, stepped to its
+/// step), then what local storage saved (not run), then the first example.
+/// An embed never reads local storage: it shows its link's workspace, or
+/// the first program, run. A damaged link is named in the returned notice
+/// and the saved workspace opens instead, untouched.
+fn initial_workspace(embedded: bool) -> (Workspace, Option<String>) {
     let fragment = share::current_fragment().unwrap_or_default();
-    if let Some((source, packet)) = share::decode(&fragment) {
-        let list = share::decode_packets(&fragment).and_then(|j| PacketList::from_json(&j));
-        return Workspace::new(source, packet).with_packets(list).ran();
-    }
+    let notice = match share::decode_snapshot(&fragment) {
+        Some(Ok(doc)) => return (doc.into_workspace(), None),
+        Some(Err(e)) => Some(format!(
+            "This link could not be opened ({e}); your saved workspace is shown instead."
+        )),
+        None => None,
+    };
     if embedded {
-        return Workspace::sample().ran();
+        return (Workspace::sample().ran(), notice);
     }
-    Workspace::new(
+    let saved = Workspace::new(
         storage::load_source().unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
         storage::load_packet().unwrap_or_else(|| SAMPLE_PACKET_HEX.to_string()),
     )
     .with_packets(storage::load_packets().and_then(|j| PacketList::from_json(&j)))
     .with_map_edits(storage::load_map_edits())
-    .with_debug(storage::load_tracing(), storage::load_breakpoints())
+    .with_debug(storage::load_tracing(), storage::load_breakpoints());
+    (saved, notice)
 }
 
 /// The whole playground.
@@ -43,8 +50,12 @@ fn initial_workspace(embedded: bool) -> Workspace {
 pub fn App() -> Html {
     let embed: Option<Rc<Embed>> = (*use_memo((), |_| Embed::current().map(Rc::new))).clone();
     let save = embed.is_none();
-    let workspace = use_reducer(move || initial_workspace(!save));
-    let share_status = use_state(|| None::<AttrValue>);
+    let started = use_memo((), move |_| initial_workspace(!save));
+    let workspace = {
+        let started = started.clone();
+        use_reducer(move || started.0.clone())
+    };
+    let share_status = use_state(|| started.1.clone().map(AttrValue::from));
 
     // Save every edit, so nothing typed is lost on a reload or a crash (an
     // embed leaves the saved workspace alone).
@@ -63,7 +74,11 @@ pub fn App() -> Html {
             storage::save_packets(&packets.to_json())
         }
     });
-    use_effect_with(workspace.map_edits.clone(), storage::save_map_edits);
+    use_effect_with(workspace.map_edits.clone(), move |edits| {
+        if save {
+            storage::save_map_edits(edits)
+        }
+    });
     use_effect_with(workspace.tracing.clone(), storage::save_tracing);
     use_effect_with(workspace.debug.breakpoints.clone(), |b| {
         storage::save_breakpoints(b)
@@ -143,8 +158,7 @@ pub fn App() -> Html {
         let ws = workspace.clone();
         let status = share_status.clone();
         Callback::from(move |()| {
-            let packets = ws.packets.to_json();
-            let text = match share::publish_with_packets(&ws.source, &ws.packet, Some(&packets)) {
+            let text = match share::publish_snapshot(&Snapshot::of(&ws)) {
                 Some(url) => {
                     if let Some(w) = web_sys::window() {
                         let _ = w.navigator().clipboard().write_text(&url);
@@ -154,6 +168,31 @@ pub fn App() -> Html {
                 None => "Could not make a link in this browser",
             };
             status.set(Some(AttrValue::from(text)));
+        })
+    };
+
+    let on_export = {
+        let ws = workspace.clone();
+        let status = share_status.clone();
+        Callback::from(move |()| {
+            let text = match download_json(&Snapshot::of(&ws).to_json(), EXPORT_NAME) {
+                Ok(()) => format!("Exported {EXPORT_NAME}"),
+                Err(e) => format!("Could not export: {e}"),
+            };
+            status.set(Some(AttrValue::from(text)));
+        })
+    };
+    let on_import = {
+        let ws = workspace.dispatcher();
+        let status = share_status.clone();
+        Callback::from(move |read: Result<Snapshot, String>| match read {
+            Ok(doc) => {
+                ws.dispatch(Action::Replace(Box::new(doc.into_workspace())));
+                status.set(Some(AttrValue::from("Workspace imported")));
+            }
+            Err(e) => status.set(Some(AttrValue::from(format!(
+                "{e}. Your workspace is unchanged."
+            )))),
         })
     };
 
@@ -174,8 +213,7 @@ pub fn App() -> Html {
         let on_open_full = {
             let ws = workspace.clone();
             Callback::from(move |()| {
-                let fragment =
-                    share::encode_with_packets(&ws.source, &ws.packet, Some(&ws.packets.to_json()));
+                let fragment = share::encode_snapshot(&Snapshot::of(&ws));
                 if let (Some(w), Some(url)) = (web_sys::window(), embed::full_app_url(&fragment)) {
                     let _ = w.open_with_url_and_target(&url, "_blank");
                 }
@@ -212,7 +250,9 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <Toolbar on_run={on_run.clone()} {on_example} {on_share} share_status={(*share_status).clone()}
-                on_help={open_help} {on_theme_toggle} {dark} />
+                on_help={open_help} {on_theme_toggle} {dark}>
+                <WorkspaceFile {on_export} {on_import} />
+            </Toolbar>
             <main class="workspace">
                 <ObjectOpener source={AttrValue::from(workspace.source.clone())} on_load={on_object}>
                     <Editor source={AttrValue::from(workspace.source.clone())} {error} {problems} {current_line} {on_edit} {on_run}

@@ -6,8 +6,8 @@
 //! [`panels`] has one component per panel; [`app`] lays them out.
 
 pub mod app;
-pub mod embed;
 pub mod batch_worker;
+pub mod embed;
 pub mod examples;
 pub mod highlight;
 pub mod map_edits;
@@ -18,6 +18,7 @@ pub mod panic_banner;
 pub mod prefs;
 pub mod session;
 pub mod share;
+pub mod snapshot;
 pub mod state;
 pub mod storage;
 pub mod vim;

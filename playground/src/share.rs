@@ -1,12 +1,21 @@
-//! Share links: the workspace (source and packet) deflate-compressed and
-//! base64url-encoded in the URL fragment, so a link reproduces it with no
-//! server and is never sent to one (browsers do not send fragments).
+//! Share links: the workspace deflate-compressed and base64url-encoded in
+//! the URL fragment, so a link reproduces it with no server and is never
+//! sent to one (browsers do not send fragments).
+//!
+//! `#w2=` links carry the whole workspace as a [`Snapshot`] (JSON); the
+//! first links, `#w1=`, carried the source, the packet text and later the
+//! packet list, NUL-separated, and still open.
 
 use miniz_oxide::deflate::compress_to_vec;
 use miniz_oxide::inflate::decompress_to_vec_with_limit;
 
-/// Fragment prefix (the version lets later formats coexist).
+use crate::packet_list::PacketList;
+use crate::snapshot::Snapshot;
+
+/// Fragment prefix of the first links (source and packet).
 const PREFIX: &str = "w1=";
+/// Fragment prefix of whole-workspace links.
+const PREFIX_V2: &str = "w2=";
 /// Largest workspace a link may expand to.
 const MAX_DECODED: usize = 4 << 20;
 
@@ -85,6 +94,69 @@ pub fn decode(fragment: &str) -> Option<(String, String)> {
     Some((parts.next()?, parts.next()?))
 }
 
+/// The fragment (without `#`) for a whole workspace.
+pub fn encode_snapshot(snapshot: &Snapshot) -> String {
+    let json = serde_json::to_string(snapshot).unwrap_or_default();
+    format!(
+        "{PREFIX_V2}{}",
+        base64url(&compress_to_vec(json.as_bytes(), 9))
+    )
+}
+
+/// The workspace in a fragment: `None` when the fragment holds none (no
+/// link), an error saying what is wrong when it is damaged or truncated.
+pub fn decode_snapshot(fragment: &str) -> Option<Result<Snapshot, String>> {
+    let fragment = fragment.trim_start_matches('#');
+    if fragment.starts_with(PREFIX) {
+        return Some(
+            decode_parts(fragment)
+                .and_then(|parts| {
+                    let mut it = parts.into_iter();
+                    let (source, packet) = (it.next()?, it.next()?);
+                    let list = it.next().and_then(|j| PacketList::from_json(&j));
+                    Some(Snapshot::from_source(source, &packet, list))
+                })
+                .ok_or_else(|| "the link is damaged or cut short: it does not decode".to_string()),
+        );
+    }
+    let data = fragment.strip_prefix(PREFIX_V2)?;
+    Some(decode_v2(data))
+}
+
+fn decode_v2(data: &str) -> Result<Snapshot, String> {
+    let packed = unbase64url(data).ok_or_else(|| {
+        let at = data
+            .bytes()
+            .position(|c| !ALPHABET.contains(&c))
+            .unwrap_or(0);
+        format!("the link is damaged: character {} is not base64url", at + 1)
+    })?;
+    let raw = decompress_to_vec_with_limit(&packed, crate::snapshot::MAX_BYTES).map_err(|_| {
+        "the link is cut short or damaged: its compressed workspace does not expand".to_string()
+    })?;
+    let text =
+        String::from_utf8(raw).map_err(|_| "the link's workspace is not text".to_string())?;
+    Snapshot::from_json(&text).map_err(|e| format!("the link's workspace: {e}"))
+}
+
+/// Puts a link to the whole workspace in the address bar (without adding
+/// a history entry) and returns the full URL.
+pub fn publish_snapshot(snapshot: &Snapshot) -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let url = format!(
+        "{}{}#{}",
+        location.origin().ok()?,
+        location.pathname().ok()?,
+        encode_snapshot(snapshot)
+    );
+    let history = window.history().ok()?;
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .ok()?;
+    Some(url)
+}
+
 /// The page's current fragment.
 pub fn current_fragment() -> Option<String> {
     web_sys::window()?.location().hash().ok()
@@ -142,6 +214,41 @@ mod tests {
         assert_eq!(base64url(b"Ma"), "TWE");
         assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
         assert_eq!(unbase64url("TWE").as_deref(), Some(&b"Ma"[..]));
+    }
+
+    #[test]
+    fn whole_workspaces_round_trip_and_old_links_still_open() {
+        let mut ws = crate::state::Workspace::new("r0 = 2\nexit\n".into(), "00 11".into());
+        ws.map_edits = ws.map_edits.with(crate::map_edits::MapEdit::Delete {
+            map: "m".into(),
+            key: vec![1],
+        });
+        let doc = Snapshot::of(&ws);
+        let fragment = encode_snapshot(&doc);
+        assert!(fragment.starts_with("w2="));
+        assert_eq!(decode_snapshot(&format!("#{fragment}")), Some(Ok(doc)));
+        let old = decode_snapshot(&encode_with_packets("exit", "00", None))
+            .unwrap()
+            .unwrap();
+        assert_eq!(old.source, "exit");
+        assert_eq!(old.packets, Some(PacketList::from_hex("00")));
+        assert_eq!(decode_snapshot("#nothing"), None);
+    }
+
+    #[test]
+    fn cut_or_damaged_links_say_so() {
+        let doc = Snapshot::of(&crate::state::Workspace::sample());
+        let fragment = encode_snapshot(&doc);
+        let cut = &fragment[..fragment.len() / 2];
+        let e = decode_snapshot(cut).unwrap().unwrap_err();
+        assert!(e.contains("cut short"), "{e}");
+        let e = decode_snapshot("w2=ab$cd").unwrap().unwrap_err();
+        assert_eq!(e, "the link is damaged: character 3 is not base64url");
+        let e = decode_snapshot("w1=AAAA").unwrap().unwrap_err();
+        assert!(e.contains("damaged"), "{e}");
+        let not_json = format!("w2={}", base64url(&compress_to_vec(b"{\"version\":2", 9)));
+        let e = decode_snapshot(&not_json).unwrap().unwrap_err();
+        assert!(e.contains("truncated"), "{e}");
     }
 
     #[test]

@@ -313,6 +313,8 @@ pub enum Action {
     EditMap(MapEdit),
     /// Undo every edit of one map (back to the source's `.entry` lines).
     ResetMap(String),
+    /// Replace the whole workspace (an imported file).
+    Replace(Box<Workspace>),
     /// Move the run debugger.
     RunStep(RunMove),
     /// Set or clear the breakpoint on a source line.
@@ -434,6 +436,7 @@ impl Reducible for Workspace {
                 stale: self.report.is_some(),
                 ..(*self).clone()
             }),
+            Action::Replace(ws) => Rc::new(*ws),
             Action::ResetMap(map) => Rc::new(Workspace {
                 map_edits: self.map_edits.without_map(&map),
                 stale: self.report.is_some(),

@@ -214,7 +214,8 @@ fn test(cx: &Context) -> ExitCode {
             wasm_test(cx, &env, "playground", "debugger")?;
             wasm_test(cx, &env, "playground", "editor")?;
             wasm_test(cx, &env, "playground", "shell")?;
-            wasm_test(cx, &env, "playground", "batch")
+            wasm_test(cx, &env, "playground", "batch")?;
+            wasm_test(cx, &env, "playground", "workspace")
         });
     }
     let env = tc.env(&cx.target_dir);

@@ -14,6 +14,7 @@ mod result;
 mod run;
 mod toolbar;
 mod verifier;
+mod workspace_file;
 
 pub use editor::{Editor, EditorProps, Problem};
 pub use embed_bar::{EmbedBar, EmbedBarProps};
@@ -28,3 +29,6 @@ pub use result::{ResultPanel, ResultProps};
 pub use run::{RunPanel, RunProps};
 pub use toolbar::{Toolbar, ToolbarProps};
 pub use verifier::{VerifierPanel, VerifierProps};
+pub use workspace_file::{
+    download_json, read_snapshot, WorkspaceFile, WorkspaceFileProps, EXPORT_NAME,
+};

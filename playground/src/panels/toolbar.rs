@@ -26,6 +26,9 @@ pub struct ToolbarProps {
     /// Whether the page is dark now (the toggle offers the other one).
     #[prop_or_default]
     pub dark: bool,
+    /// More actions, before Share (workspace export and import).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// The top bar.
@@ -80,6 +83,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 if let Some(status) = &props.share_status {
                     <span class="share-status" role="status">{ status.clone() }</span>
                 }
+                { props.children.clone() }
                 <button id="share-button" class="button" onclick={share}
                     title="Put a link to this workspace in the address bar and copy it">{ "Share" }</button>
                 <button id="theme-toggle" class="button icon" onclick={theme}

@@ -164,7 +164,9 @@ fn before_table(
     let deletable = !matches!(kind, MapType::Array | MapType::PercpuArray);
     let rows = view.entries.iter().take(MAP_ROWS).map(|(k, v)| {
         let edit = {
-            let (editing, row) = (editing.clone(), (view.name.clone(), hex(k), hex(v)));
+            // A per-CPU value lists every CPU's copy; the form takes one.
+            let one = v.get(..view.value_size as usize).unwrap_or(v);
+            let (editing, row) = (editing.clone(), (view.name.clone(), hex(k), hex(one)));
             Callback::from(move |_: MouseEvent| editing.set(Some(row.clone())))
         };
         let delete = {

@@ -1,0 +1,213 @@
+//! The whole workspace saved and shared, in headless Chromium: a JSON file
+//! exported from a workspace imports back to the same workspace (source,
+//! packets, map edits, settings, step); a bad or truncated file is refused
+//! with a message and the workspace stays; share links of today and of the
+//! first format open; a damaged link says so and the saved workspace opens.
+#![cfg(target_arch = "wasm32")]
+
+use gloo_storage::{LocalStorage, Storage};
+use playground::map_edits::MapEdit;
+use playground::packet_list::{PacketAction, PacketList};
+use playground::snapshot::Snapshot;
+use playground::state::{Action, StepMove, Tab, Workspace};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
+use yew::Reducible;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+const SOURCE: &str = ".type xdp\n.map cfg, hash, key=4, value=8, max_entries=4\n\
+    *(u32 *)(r10 - 4) = 0\nr1 = map[cfg] ll\nr2 = r10\nr2 += -4\n\
+    call bpf_map_lookup_elem\nr1 = r0\nr0 = 0\nif r1 == 0 goto out\n\
+    r0 = *(u64 *)(r1 + 0)\nout:\nexit\n";
+
+/// A workspace with two packets (the second selected), a map edit that the
+/// run returns (r0 = 77), the Maps tab open, a breakpoint and step 3.
+fn workspace() -> Workspace {
+    let mut ws = Workspace::new(SOURCE.into(), "00 11 22".into());
+    ws.packets = ws
+        .packets
+        .apply(PacketAction::Add)
+        .apply(PacketAction::Rename(1, "second".into()));
+    ws.packet = ws.packets.selected_text();
+    ws.map_edits = ws.map_edits.with(MapEdit::Put {
+        map: "cfg".into(),
+        key: vec![0; 4],
+        value: 77u64.to_le_bytes().to_vec(),
+    });
+    ws.tab = Tab::Maps;
+    ws.debug.breakpoints = vec![4];
+    let ws = std::rc::Rc::new(ws.ran()).reduce(Action::Step(StepMove::To(3)));
+    std::rc::Rc::unwrap_or_clone(ws)
+}
+
+fn editor_text(root: &Element) -> String {
+    find::<HtmlTextAreaElement>(root, "#editor-input").value()
+}
+
+fn status(root: &Element) -> String {
+    root.query_selector(".share-status")
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Picks `text` as a file named `name` in the Import file input.
+async fn import(root: &Element, name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let file = web_sys::File::new_with_str_sequence(&parts, name).unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let input: HtmlInputElement = find(root, "#import-input");
+    input.set_files(transfer.files().as_ref());
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn an_exported_workspace_imports_back_whole() {
+    let root = mount().await;
+    type_program(&root, "r0 = 1\nexit\n").await;
+    let json = Snapshot::of(&workspace()).to_json();
+    import(&root, "saved.json", &json).await;
+    until("the import", || {
+        status(&root).contains("Workspace imported")
+    })
+    .await;
+    assert_eq!(editor_text(&root), SOURCE);
+    assert!(
+        result_text(&root).contains("r0 = 77"),
+        "the map edit ran: {}",
+        result_text(&root)
+    );
+    assert!(
+        text_of(&root, "#map-cfg").contains("1 edited"),
+        "the Maps tab is open with the edit"
+    );
+    click(&root, "#tab-verifier").await;
+    assert!(
+        text_of(&root, "#step-count").starts_with("step 4 /"),
+        "{}",
+        text_of(&root, "#step-count")
+    );
+    click(&root, "#tab-packet").await;
+    assert_eq!(
+        text_of(&root, ".packet-heading"),
+        "second: the input of Run"
+    );
+
+    // Export offers the same document (what the download holds).
+    click(&root, "#export-button").await;
+    assert!(
+        status(&root).contains("Exported bpfplay-workspace.json"),
+        "{}",
+        status(&root)
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_or_truncated_file_is_refused_and_nothing_is_lost() {
+    let root = mount().await;
+    type_program(&root, "r0 = 3\nexit\n").await;
+    let json = Snapshot::of(&workspace()).to_json();
+    import(&root, "cut.json", &json[..json.len() / 3]).await;
+    until("the refusal", || status(&root).contains("cut.json")).await;
+    let text = status(&root);
+    assert!(
+        text.contains("cut.json was not imported: it ends too early"),
+        "{text}"
+    );
+    assert!(
+        text.contains("truncated") && text.contains("unchanged"),
+        "{text}"
+    );
+    assert_eq!(editor_text(&root), "r0 = 3\nexit\n", "the workspace stays");
+
+    import(&root, "notes.json", "{\"version\": 2, \"source\": [1, 2]}").await;
+    until("the refusal", || status(&root).contains("notes.json")).await;
+    assert!(
+        status(&root).contains("not a playground workspace"),
+        "{}",
+        status(&root)
+    );
+    import(&root, "future.json", "{\"version\": 7, \"source\": \"\"}").await;
+    until("the refusal", || status(&root).contains("future.json")).await;
+    assert!(status(&root).contains("version 7"), "{}", status(&root));
+    assert_eq!(editor_text(&root), "r0 = 3\nexit\n");
+    root.remove();
+}
+
+fn set_fragment(fragment: &str) {
+    let history = web_sys::window().unwrap().history().unwrap();
+    let url = if fragment.is_empty() {
+        web_sys::window().unwrap().location().pathname().unwrap()
+    } else {
+        format!("#{fragment}")
+    };
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
+        .unwrap();
+}
+
+/// Mounts with `fragment` in the address bar, then takes it away again
+/// (other tests of this page mount too).
+async fn open_link(fragment: &str) -> Element {
+    set_fragment(fragment);
+    let root = mount().await;
+    set_fragment("");
+    root
+}
+
+#[wasm_bindgen_test]
+async fn share_links_old_and_new_open_and_a_damaged_one_keeps_the_saved_workspace() {
+    // Today's link: the whole workspace.
+    let fragment = playground::share::encode_snapshot(&Snapshot::of(&workspace()));
+    let root = open_link(&fragment).await;
+    assert_eq!(editor_text(&root), SOURCE);
+    assert!(
+        result_text(&root).contains("r0 = 77"),
+        "{}",
+        result_text(&root)
+    );
+    assert!(text_of(&root, "#map-cfg").contains("1 edited"));
+    root.remove();
+
+    // The first links: source and packet (and later the packet list).
+    let old = playground::share::encode_with_packets(
+        "r0 = 9\nexit\n",
+        "aa bb",
+        Some(
+            &PacketList::from_hex("cc dd")
+                .apply(PacketAction::Add)
+                .to_json(),
+        ),
+    );
+    assert!(old.starts_with("w1="));
+    let root = open_link(&old).await;
+    assert_eq!(editor_text(&root), "r0 = 9\nexit\n");
+    assert!(result_text(&root).contains("r0 = 9"), "it runs at once");
+    click(&root, "#tab-packet").await;
+    assert_eq!(
+        text_of(&root, ".packet-list").matches("Packet").count(),
+        2,
+        "{}",
+        text_of(&root, ".packet-list")
+    );
+    root.remove();
+
+    // A link cut short: the message, and the saved workspace as it was.
+    let saved: String = LocalStorage::get("bpfplay.source").unwrap_or_default();
+    let root = open_link(&fragment[..fragment.len() * 2 / 3]).await;
+    let text = status(&root);
+    assert!(text.contains("This link could not be opened"), "{text}");
+    assert!(text.contains("cut short"), "{text}");
+    assert_eq!(editor_text(&root), saved);
+    root.remove();
+}
