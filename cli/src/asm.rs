@@ -1,13 +1,15 @@
 //! `bpfplay asm [--syntax pseudo-c|mnemonic] [--hex] FILE|-`: source -> bytecode.
+//! Exit status 1 when the source cannot be read or assembled.
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use vm_core::asm::{assemble, assemble_with, AsmError};
+use vm_core::asm::{assemble, assemble_with};
 use vm_core::isa::encode;
 
+use crate::diagnostic::Diagnostic;
 use crate::input::{self, SyntaxArg};
 
 /// Assembles a source file into bytecode.
@@ -27,14 +29,10 @@ pub fn run(args: &AsmArgs) -> ExitCode {
     let name = input::display_name(&args.file);
     let bytes = match input::read(&args.file) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("bpfplay asm: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(&e),
     };
     let Ok(src) = String::from_utf8(bytes) else {
-        eprintln!("bpfplay asm: {name}: not UTF-8 text");
-        return ExitCode::FAILURE;
+        return fail(&Diagnostic::file(&name, "not UTF-8 text"));
     };
     let result = match args.syntax {
         Some(s) => assemble_with(&src, s.into()),
@@ -42,10 +40,7 @@ pub fn run(args: &AsmArgs) -> ExitCode {
     };
     let program = match result {
         Ok(p) => p,
-        Err(e) => {
-            eprint!("{}", render_error(&name, &src, &e));
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(&Diagnostic::source(&name, &src, &e)),
     };
     if !program.maps.is_empty() {
         let names: Vec<&str> = program.maps.iter().map(|m| m.name.as_str()).collect();
@@ -63,41 +58,14 @@ pub fn run(args: &AsmArgs) -> ExitCode {
     };
     match written.and_then(|_| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bpfplay asm: writing the output: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => fail(&Diagnostic::command(
+            "bpfplay asm",
+            format_args!("writing the output: {e}"),
+        )),
     }
 }
 
-/// `FILE:line:col: message`, then the source line and a caret under the error.
-fn render_error(name: &str, src: &str, e: &AsmError) -> String {
-    let mut out = format!("{name}:{e}\n");
-    let line_idx = usize::try_from(e.line.saturating_sub(1)).unwrap_or(usize::MAX);
-    if let Some(line) = src.lines().nth(line_idx) {
-        let line = line.replace('\t', " ");
-        let col = usize::try_from(e.column.saturating_sub(1)).unwrap_or(0);
-        let len = usize::try_from(e.len.max(1)).unwrap_or(1);
-        out.push_str(&format!(
-            "  {line}\n  {}^{}\n",
-            " ".repeat(col),
-            "~".repeat(len - 1)
-        ));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_show_the_line_and_a_caret() {
-        let src = "r0 = 0\n  r1 = *(u33 *)(r2 + 0)\nexit";
-        let e = assemble(src).unwrap_err();
-        assert_eq!(
-            render_error("p.s", src, &e),
-            "p.s:2:10: expected a type (u8, u16, u32, u64, s8, s16, s32), found 'u33'\n    r1 = *(u33 *)(r2 + 0)\n           ^~~\n"
-        );
-    }
+fn fail(d: &Diagnostic) -> ExitCode {
+    eprint!("{d}");
+    ExitCode::FAILURE
 }

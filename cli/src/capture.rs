@@ -17,6 +17,7 @@ use vm_core::maps::Maps;
 use vm_core::run::{run_with, Event, Input, RunOptions, System};
 use vm_core::{MapType, Program, ProgramType};
 
+use crate::diagnostic::{self, Diagnostic};
 use crate::input::{self, to_hex};
 
 /// How `run --pcap` runs and reports.
@@ -38,21 +39,20 @@ const MAX_TEXT_TRACE_LINES: usize = 20;
 /// ran to `exit`, 1 when some run failed, 2 when the capture could not be read.
 pub fn run(program: &Program, mut maps: Maps, how: &CaptureRun) -> ExitCode {
     let name = input::display_name(how.path);
-    let fail = |message: String| {
-        if how.json {
-            println!("{}", json!({ "error": { "message": message } }));
-        } else {
-            eprintln!("bpfplay run: {message}");
-        }
+    let fail = |e: Diagnostic| {
+        diagnostic::report(&e, how.json);
         ExitCode::from(2)
     };
     if !matches!(
         program.prog_type,
         ProgramType::Xdp | ProgramType::SocketFilter | ProgramType::SchedCls
     ) {
-        return fail(format!(
-            "--pcap runs packet programs (xdp, socket_filter, sched_cls), not {}",
-            program.prog_type.name()
+        return fail(Diagnostic::command(
+            crate::run::COMMAND,
+            format_args!(
+                "--pcap runs packet programs (xdp, socket_filter, sched_cls), not {}",
+                program.prog_type.name()
+            ),
         ));
     }
     let bytes = match input::read(how.path) {
@@ -61,7 +61,7 @@ pub fn run(program: &Program, mut maps: Maps, how: &CaptureRun) -> ExitCode {
     };
     let packets = match packets::read_capture(&bytes) {
         Ok(p) => p,
-        Err(e) => return fail(format!("{name}: {e}")),
+        Err(e) => return fail(Diagnostic::file(&name, e)),
     };
     let compiled = Arc::new(CompiledProgram::new(program));
 

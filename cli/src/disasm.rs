@@ -2,6 +2,7 @@
 //!
 //! The input is raw bytecode, base16 text (as `bpfplay asm --hex` writes it),
 //! or a clang BPF object (ELF), whose programs are each printed with their maps.
+//! Exit status 1 when the input cannot be read or decoded.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ use vm_core::elf::ElfObject;
 use vm_core::isa::decode;
 use vm_core::Program;
 
+use crate::diagnostic::Diagnostic;
 use crate::input::{self, SyntaxArg};
 
 /// Disassembles bytecode into source.
@@ -27,20 +29,16 @@ pub struct DisasmArgs {
 
 pub fn run(args: &DisasmArgs) -> ExitCode {
     let name = input::display_name(&args.file);
-    let bytes = match input::read(&args.file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("bpfplay disasm: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match listing(&bytes, args.syntax.into()) {
+    let listed = input::read(&args.file).and_then(|bytes| {
+        listing(&bytes, args.syntax.into()).map_err(|e| Diagnostic::file(&name, e))
+    });
+    match listed {
         Ok(text) => {
             print!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("bpfplay disasm: {name}: {e}");
+            eprint!("{e}");
             ExitCode::FAILURE
         }
     }
@@ -78,7 +76,7 @@ fn elf_listing(bytes: &[u8], syntax: Syntax) -> Result<String, String> {
             // One program the VM cannot load does not hide the others.
             Err(e) => {
                 out.push_str(&format!("# not loadable: {e}\n"));
-                first_error.get_or_insert(format!("{}: {e}", info.name));
+                first_error.get_or_insert(format!("program {}: {e}", info.name));
             }
         }
     }

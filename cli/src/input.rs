@@ -8,17 +8,17 @@ use std::path::Path;
 use clap::ValueEnum;
 use vm_core::asm::Syntax;
 
+use crate::diagnostic::Diagnostic;
+
 /// The contents of `path`, or of standard input for `-`.
-pub fn read(path: &Path) -> Result<Vec<u8>, String> {
-    if path == Path::new("-") {
+pub fn read(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    let read = if path == Path::new("-") {
         let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("<stdin>: {e}"))?;
-        Ok(buf)
+        std::io::stdin().read_to_end(&mut buf).map(|_| buf)
     } else {
-        std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
-    }
+        std::fs::read(path)
+    };
+    read.map_err(|e| Diagnostic::file(&display_name(path), e))
 }
 
 /// How messages name the input: the path, or `<stdin>`.
@@ -140,24 +140,30 @@ pub fn load_elf_named(bytes: &[u8], name: &str) -> Result<vm_core::Program, Stri
 /// The program in `path`, whichever form it is in: assembly source (either
 /// syntax), raw bytecode (`.bin`), bytecode as hex text, or a clang object
 /// (the program `pick` names).
-pub fn load_program(path: &Path, pick: &ElfPick) -> Result<vm_core::Program, String> {
+pub fn load_program(path: &Path, pick: &ElfPick) -> Result<vm_core::Program, Diagnostic> {
     let bytes = read(path)?;
+    let name = display_name(path);
     if is_elf(&bytes) {
-        return load_elf(&bytes, pick);
+        return load_elf(&bytes, pick).map_err(|e| Diagnostic::file(&name, e));
     }
     let is_bin = path.extension().is_some_and(|e| e == "bin");
     let text = std::str::from_utf8(&bytes)
         .ok()
         .filter(|t| !is_bin && !t.contains('\0'));
     let Some(text) = text else {
-        let insns = vm_core::isa::decode(&bytes).map_err(|e| e.to_string())?;
-        return Ok(vm_core::Program::from_insns(insns));
+        return decode_program(&name, &bytes);
     };
-    if let Some(code) = from_hex(text) {
-        let insns = vm_core::isa::decode(&code).map_err(|e| e.to_string())?;
-        return Ok(vm_core::Program::from_insns(insns));
+    match from_hex(text) {
+        Some(code) => decode_program(&name, &code),
+        None => vm_core::asm::assemble(text).map_err(|e| Diagnostic::source(&name, text, &e)),
     }
-    vm_core::asm::assemble(text).map_err(|e| e.to_string())
+}
+
+/// The program of the bytecode `code`, read from the file `name`.
+fn decode_program(name: &str, code: &[u8]) -> Result<vm_core::Program, Diagnostic> {
+    vm_core::isa::decode(code)
+        .map(vm_core::Program::from_insns)
+        .map_err(|e| Diagnostic::file(name, e))
 }
 
 fn program_list(object: &vm_core::elf::ElfObject) -> String {

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod asm;
 mod capture;
+mod diagnostic;
 mod disasm;
 mod input;
 mod packet;

@@ -112,7 +112,7 @@ pub fn run(args: &PacketArgs) -> ExitCode {
 }
 
 fn load(path: &std::path::Path) -> Result<(Source, Vec<CapturedPacket>), String> {
-    let bytes = input::read(path)?;
+    let bytes = input::read(path).map_err(|e| e.message().to_string())?;
     if detect_format(&bytes).is_some() {
         let packets = read_capture(&bytes).map_err(|e| e.to_string())?;
         return Ok((Source::Capture, packets));

@@ -9,12 +9,15 @@
 //! run's list of tail-call targets (`RunOptions::programs`), so each slot
 //! gets the index of its target in the order the options are given.
 
+use std::fmt;
 use std::path::Path;
 
 use vm_core::maps::{Maps, BPF_ANY};
 use vm_core::{MapType, Program, ProgramType};
 
+use crate::diagnostic::Diagnostic;
 use crate::input::{self, ElfPick};
+use crate::run::COMMAND;
 
 /// What the run needs for tail calls.
 #[derive(Default)]
@@ -34,23 +37,30 @@ impl TailCalls {
         main: &Path,
         prog_type: ProgramType,
         forced: bool,
-    ) -> Result<TailCalls, String> {
+    ) -> Result<TailCalls, Diagnostic> {
         let mut out = TailCalls::default();
         for spec in specs {
-            let (map, key, target) =
-                parse(spec).map_err(|e| format!("--prog-array {spec}: {e}"))?;
-            let mut program =
-                resolve(target, main).map_err(|e| format!("--prog-array {spec}: {e}"))?;
+            let at = |e: &dyn fmt::Display| {
+                Diagnostic::command(COMMAND, format_args!("--prog-array {spec}: {e}"))
+            };
+            let (map, key, target) = parse(spec).map_err(|e| at(&e))?;
+            let mut program = match resolve(target, main) {
+                Ok(program) => program,
+                Err(Unresolved::Argument(e)) => return Err(at(&e)),
+                Err(Unresolved::File(e)) => {
+                    return Err(e.with_note(COMMAND, format_args!("in --prog-array {spec}")))
+                }
+            };
             if forced {
                 program.prog_type = prog_type;
             } else if program.prog_type != prog_type {
-                return Err(format!(
-                    "--prog-array {spec}: {target} is a {} program but the caller is {} \
+                return Err(at(&format_args!(
+                    "{target} is a {} program but the caller is {} \
                      (the kernel only tail-calls programs of the caller's type; \
                      give the target a `.type` or run with --type)",
                     program.prog_type.name(),
                     prog_type.name()
-                ));
+                )));
             }
             out.programs.push(program);
             out.slots.push((map.to_string(), key));
@@ -97,34 +107,41 @@ fn parse(spec: &str) -> Result<(&str, u32, &str), String> {
     Ok((map, key, target))
 }
 
+/// Why a target could not be loaded: the argument names nothing loadable,
+/// or the file it names is bad (reported as an error in that file).
+enum Unresolved {
+    Argument(String),
+    File(Diagnostic),
+}
+
 /// The program `target` names (see the module's documentation).
-fn resolve(target: &str, main: &Path) -> Result<Program, String> {
+fn resolve(target: &str, main: &Path) -> Result<Program, Unresolved> {
     let path = Path::new(target);
     if path.is_file() {
-        return input::load_program(path, &ElfPick::default());
+        return input::load_program(path, &ElfPick::default()).map_err(Unresolved::File);
     }
     if let Some((file, name)) = target.rsplit_once(':') {
-        if Path::new(file).is_file() {
-            return named(Path::new(file), name);
+        let path = Path::new(file);
+        if path.is_file() {
+            return named(path, name).map_err(|e| Unresolved::File(Diagnostic::file(file, e)));
         }
     }
     let main_is_elf = main.is_file() && input::read(main).is_ok_and(|b| input::is_elf(&b));
     if main_is_elf {
-        return named(main, target).map_err(|e| format!("no file {target}, and {e}"));
+        return named(main, target).map_err(|e| {
+            Unresolved::Argument(format!("no file {target}, and {}: {e}", main.display()))
+        });
     }
-    Err(format!("no file {target}"))
+    Err(Unresolved::Argument(format!("no file {target}")))
 }
 
 /// The program `name` (function or section) of the clang object at `path`.
 fn named(path: &Path, name: &str) -> Result<Program, String> {
-    let bytes = input::read(path)?;
+    let bytes = input::read(path).map_err(|e| e.message().to_string())?;
     if !input::is_elf(&bytes) {
-        return Err(format!(
-            "{}: only a clang object (.o) holds programs to pick by name",
-            path.display()
-        ));
+        return Err("only a clang object (.o) holds programs to pick by name".into());
     }
-    input::load_elf_named(&bytes, name).map_err(|e| format!("{}: {e}", path.display()))
+    input::load_elf_named(&bytes, name)
 }
 
 #[cfg(test)]

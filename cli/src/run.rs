@@ -15,6 +15,7 @@ use vm_core::maps::{Maps, MapsConfig};
 use vm_core::run::{Execution, Input, KprobeEvent, Outcome, RunError, RunOptions, TracepointEvent};
 use vm_core::{MapDef, Program, ProgramType};
 
+use crate::diagnostic::{self, Diagnostic};
 use crate::input::{self, from_hex, to_hex};
 use crate::prog_array::TailCalls;
 
@@ -77,13 +78,9 @@ pub struct RunArgs {
 /// Runs `bpfplay run`: exit code 0 when the program ran to `exit`, 1 when it
 /// failed, 2 when the input could not be loaded.
 pub fn run(args: &RunArgs) -> ExitCode {
-    let name = input::display_name(&args.file);
     let mut program = match input::load_program(&args.file, &args.elf) {
         Ok(p) => p,
-        Err(e) => {
-            report(args, None, &format!("{name}: {e}"));
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(args, &e),
     };
     if let Some(t) = &args.prog_type {
         match ProgramType::from_name(t) {
@@ -92,17 +89,13 @@ pub fn run(args: &RunArgs) -> ExitCode {
                 let msg = format!(
                     "unknown program type {t:?} (expected xdp, socket_filter, sched_cls, kprobe or tracepoint)"
                 );
-                report(args, None, &msg);
-                return ExitCode::from(2);
+                return fail(args, &Diagnostic::command(COMMAND, msg));
             }
         }
     }
     let (tail_calls, mut maps) = match prepare(args, &mut program) {
         Ok(setup) => setup,
-        Err(e) => {
-            report(args, None, &e);
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(args, &e),
     };
     if let Some(path) = &args.pcap {
         let how = crate::capture::CaptureRun {
@@ -115,10 +108,7 @@ pub fn run(args: &RunArgs) -> ExitCode {
     }
     let input = match event(args, program.prog_type) {
         Ok(input) => input,
-        Err(e) => {
-            report(args, None, &e);
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(args, &Diagnostic::command(COMMAND, e)),
     };
     let options = RunOptions {
         budget: args.budget,
@@ -149,14 +139,20 @@ pub fn run(args: &RunArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(RunError::Exec(e)) => {
-            report(args, Some((&program, &e)), &e.to_string());
+            report(args, &program, &e);
             ExitCode::FAILURE
         }
-        Err(e) => {
-            report(args, None, &e.to_string());
-            ExitCode::from(2)
-        }
+        Err(e) => fail(args, &Diagnostic::command(COMMAND, e)),
     }
+}
+
+/// How messages about the command itself, not a file, begin.
+pub const COMMAND: &str = "bpfplay run";
+
+/// Reports an input or argument error; exit code 2.
+fn fail(args: &RunArgs, e: &Diagnostic) -> ExitCode {
+    diagnostic::report(e, args.json);
+    ExitCode::from(2)
 }
 
 /// Steps kept in `--json --trace` output; the text trace has no limit.
@@ -185,7 +181,7 @@ fn run_streaming_trace(
 /// initial entries (after the source's `.entry` lines) in every program that
 /// declares the map, so they are in place before `.rodata` is frozen, as
 /// libbpf lets user space set it before the load.
-fn prepare(args: &RunArgs, program: &mut Program) -> Result<(TailCalls, Maps), String> {
+fn prepare(args: &RunArgs, program: &mut Program) -> Result<(TailCalls, Maps), Diagnostic> {
     let mut tail_calls = TailCalls::load(
         &args.prog_array,
         &args.file,
@@ -196,8 +192,8 @@ fn prepare(args: &RunArgs, program: &mut Program) -> Result<(TailCalls, Maps), S
         let all: Vec<&Program> = std::iter::once(&*program)
             .chain(&tail_calls.programs)
             .collect();
-        let (name, key, value) =
-            parse_map_entry(&all, spec).map_err(|e| format!("--map-entry {spec}: {e}"))?;
+        let (name, key, value) = parse_map_entry(&all, spec)
+            .map_err(|e| Diagnostic::command(COMMAND, format_args!("--map-entry {spec}: {e}")))?;
         for p in std::iter::once(&mut *program).chain(tail_calls.programs.iter_mut()) {
             for m in p.maps.iter_mut().filter(|m| m.name == name) {
                 m.initial_entries.push((key.clone(), value.clone()));
@@ -207,9 +203,12 @@ fn prepare(args: &RunArgs, program: &mut Program) -> Result<(TailCalls, Maps), S
     let all: Vec<&Program> = std::iter::once(&*program)
         .chain(&tail_calls.programs)
         .collect();
-    let mut maps =
-        Maps::for_programs(&all, MapsConfig::default()).map_err(|e| format!("maps: {e}"))?;
-    tail_calls.fill(&mut maps)?;
+    let mut maps = Maps::for_programs(&all, MapsConfig::default()).map_err(|e| {
+        Diagnostic::file(&input::display_name(&args.file), format_args!("maps: {e}"))
+    })?;
+    tail_calls
+        .fill(&mut maps)
+        .map_err(|e| Diagnostic::command(COMMAND, e))?;
     Ok((tail_calls, maps))
 }
 
@@ -411,20 +410,21 @@ fn step_json(program: &Program, step: &TraceStep) -> Value {
     })
 }
 
-/// Prints an error: to standard error, or as `{"error": {...}}` with --json.
-fn report(args: &RunArgs, at: Option<(&Program, &InterpError)>, message: &str) {
-    let line = at.and_then(|(p, e)| p.source_map.line_of(e.pc));
+/// Reports a run that failed: to standard error, or as `{"error": {...}}`
+/// with --json, naming the instruction and its source line.
+fn report(args: &RunArgs, program: &Program, e: &InterpError) {
+    let line = program.source_map.line_of(e.pc);
     if args.json {
         let error = json!({
-            "insn": at.map(|(_, e)| e.pc),
+            "insn": e.pc,
             "line": line,
-            "message": message,
+            "message": e.to_string(),
         });
         println!("{}", json!({ "error": error }));
     } else {
         match line {
-            Some(line) => eprintln!("bpfplay run: {message} (source line {line})"),
-            None => eprintln!("bpfplay run: {message}"),
+            Some(line) => eprintln!("{COMMAND}: error: {e} (source line {line})"),
+            None => eprintln!("{COMMAND}: error: {e}"),
         }
     }
 }

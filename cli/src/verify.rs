@@ -4,16 +4,15 @@
 //! The input is assembly source (either syntax), raw bytecode, base16 text, or
 //! a clang BPF object (its only program, or `--program NAME` / `--section SEC`). Exit status: 0
 //! accepted, 1 rejected (the error printed as `<insn>: <message>` followed by
-//! an explanation and a hint), 2 when the input cannot be read or parsed.
+//! an explanation and a hint), 2 when the input cannot be read or parsed
+//! (reported on standard error as compilers do, see [`crate::diagnostic`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use vm_core::asm::assemble;
-use vm_core::isa::decode;
 use vm_core::verifier::{verify, VerifierOptions, VerifierResult};
-use vm_core::{Program, ProgramType};
+use vm_core::ProgramType;
 
 use crate::input;
 
@@ -65,13 +64,10 @@ pub struct VerifyArgs {
 }
 
 pub fn run(args: &VerifyArgs) -> ExitCode {
-    let name = input::display_name(&args.file);
-    let program = input::read(&args.file)
-        .and_then(|bytes| load(&bytes, &args.elf).map_err(|e| format!("{name}: {e}")));
-    let mut program = match program {
+    let mut program = match input::load_program(&args.file, &args.elf) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("bpfplay verify: {e}");
+            eprint!("{e}");
             return ExitCode::from(2);
         }
     };
@@ -110,24 +106,6 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-/// A program from whatever the bytes are: ELF, assembly, base16 text or raw bytecode.
-fn load(bytes: &[u8], elf: &input::ElfPick) -> Result<Program, String> {
-    if input::is_elf(bytes) {
-        return input::load_elf(bytes, elf);
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        if let Some(code) = input::from_hex(text) {
-            if let Ok(insns) = decode(&code) {
-                return Ok(Program::from_insns(insns));
-            }
-        }
-        return assemble(text).map_err(|e| e.to_string());
-    }
-    decode(bytes)
-        .map(Program::from_insns)
-        .map_err(|e| e.to_string())
 }
 
 fn json_str(s: &str) -> String {

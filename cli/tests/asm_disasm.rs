@@ -64,7 +64,7 @@ fn asm_reads_files_and_both_syntaxes() {
     // Told the wrong syntax, it says what it expected.
     let wrong = bpfplay(&["asm", "--syntax", "pseudo-c", p], b"");
     assert_eq!(wrong.status.code(), Some(1));
-    assert!(text(&wrong.stderr).starts_with(&format!("{p}:1:1: expected an instruction")));
+    assert!(text(&wrong.stderr).starts_with(&format!("{p}:1:1: error: expected an instruction")));
 }
 
 #[test]
@@ -77,12 +77,13 @@ fn asm_errors_name_file_line_and_column_with_a_caret() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "{p}:2:18: offset 70000 out of range: expected -32768 to 32767\n  r1 = *(u32 *)(r2 + 70000)\n                   ^~~~~~~\n"
+            "{p}:2:18: error: offset 70000 out of range: expected -32768 to 32767\n    \
+             2 | r1 = *(u32 *)(r2 + 70000)\n      |                  ^~~~~~~\n"
         )
     );
     let out = bpfplay(&["asm", "-"], b"goto nowhere\n");
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).starts_with("<stdin>:1:6: undefined label 'nowhere'\n"));
+    assert!(text(&out.stderr).starts_with("<stdin>:1:6: error: undefined label 'nowhere'\n"));
 }
 
 #[test]
@@ -121,7 +122,7 @@ fn disasm_errors_name_the_byte_offset() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
-        "bpfplay disasm: <stdin>: at byte offset 8 (insn 1): unknown opcode 0xff\n"
+        "<stdin>: error: at byte offset 8 (insn 1): unknown opcode 0xff\n"
     );
     let out = bpfplay(&["disasm", "-"], &[0x95, 0, 0, 0, 0, 0, 0, 0, 0x95]);
     assert_eq!(out.status.code(), Some(1));
