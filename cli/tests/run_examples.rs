@@ -277,3 +277,18 @@ fn sample_stacks_on_a_kprobe_event() {
     let stacks = v["maps"]["stacks"].as_array().expect("entries");
     assert_eq!(stacks[0]["key"], samples[0]["key"], "the counted stack id");
 }
+
+#[test]
+fn egress_policy_over_a_capture_drops_and_audits_what_it_denies() {
+    let pcap = capture(
+        "egress.pcap",
+        &[tcp_to(443), tcp_to(22), udp_to(53), udp_to(123), arp()],
+    );
+    let v = json(&[
+        "--pcap",
+        pcap.to_str().unwrap(),
+        &example("egress_policy.s"),
+    ]);
+    assert_eq!(v["verdicts"]["TC_ACT_OK"], 3, "{v}");
+    assert_eq!(v["verdicts"]["TC_ACT_SHOT"], 2, "{v}");
+}

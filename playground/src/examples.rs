@@ -50,6 +50,16 @@ pub const EXAMPLES: &[Example] = &[
         source: include_str!("../../examples/sample_stacks.s"),
     },
     Example {
+        id: "egress-policy",
+        title: "Security: default-deny egress policy with audit events (tc)",
+        source: include_str!("../../examples/egress_policy.s"),
+    },
+    Example {
+        id: "loop-histogram",
+        title: "Monitoring: size histogram with bpf_loop (kprobe)",
+        source: include_str!("../../examples/loop_histogram.s"),
+    },
+    Example {
         id: "reject-r0",
         title: "Rejected: exit without setting r0",
         source: "\

@@ -567,3 +567,42 @@ fn sample_stacks_samples_a_quarter_and_counts_per_stack() {
         load(&k, &prog, "sample_stacks.s");
     }
 }
+
+#[test]
+fn egress_policy_passes_allowed_ports_and_audits_the_rest() {
+    let prog = example!("egress_policy.s");
+    let packets = [
+        tcp_to(443),
+        tcp_to(22),
+        udp_to(53),
+        udp_to(123),
+        icmp_echo(),
+        arp(),
+    ];
+    let (verdicts, mut maps, _) = run_packets(&prog, &packets);
+    assert_eq!(
+        verdicts,
+        [
+            "TC_ACT_OK",
+            "TC_ACT_SHOT",
+            "TC_ACT_OK",
+            "TC_ACT_SHOT",
+            "TC_ACT_OK",
+            "TC_ACT_OK"
+        ]
+    );
+    // One audit record per denied packet: destination, port, protocol.
+    let (audit, _) = prog.map_by_name("audit").unwrap();
+    let mut records = Vec::new();
+    while let Some(rec) = maps.pop_ringbuf_record(audit).unwrap() {
+        let daddr = Ipv4Addr::from(<[u8; 4]>::try_from(&rec[0..4]).unwrap());
+        let dport = u16::from_be_bytes([rec[4], rec[5]]);
+        records.push((daddr, dport, rec[6]));
+    }
+    let dst = Ipv4Addr::new(10, 0, 0, 2);
+    let tcp_dst = match PacketSpec::default().network {
+        Network::Ipv4(ip) => ip.dst,
+        _ => unreachable!("the default packet is IPv4"),
+    };
+    assert_eq!(records, [(tcp_dst, 22, 6), (dst, 123, 17)]);
+}
