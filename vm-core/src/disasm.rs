@@ -257,9 +257,9 @@ fn operand_text(src: Operand, w: Width, mnemonic: bool) -> String {
     }
 }
 
-/// The operand of an `lddw` that is not a plain constant, in the notation
-/// both syntaxes read: `map[name]`, `map[name][0] + 8`, `func[label]`, ...
-fn ld_ref(
+/// The operand of an `lddw` in the notation both syntaxes read: the
+/// constant in hex, `map[name]`, `map[name][0] + 8`, `func[label]`, ...
+fn ld_operand(
     p: &Program,
     pc: usize,
     kind: LdImm64Kind,
@@ -275,6 +275,7 @@ fn ld_ref(
         }
     };
     match kind {
+        LdImm64Kind::Imm => format!("{:#x}", Insn::imm64(imm, next_imm)),
         LdImm64Kind::MapFd if next_imm == 0 => map("map"),
         LdImm64Kind::MapIdx if next_imm == 0 => map("map_idx"),
         LdImm64Kind::MapValue => format!("{}[0] + {}", map("map"), next_imm as u32),
@@ -284,6 +285,36 @@ fn ld_ref(
             format!("func[{}]", target_text(labels, pc, imm.into(), "pc"))
         }
         _ => format!("ld_imm64[{}, {imm}, {next_imm}]", kind.src()),
+    }
+}
+
+/// How a syntax's table spells `value` (`+=`, `jgt`), or `default`.
+fn spelling<T: PartialEq>(
+    table: &[(&'static str, T)],
+    value: T,
+    default: &'static str,
+) -> &'static str {
+    table
+        .iter()
+        .find(|(_, v)| *v == value)
+        .map_or(default, |(name, _)| name)
+}
+
+/// The source width of `movsx` (8, 16 or 32).
+fn movsx_bits(op: AluOp) -> u32 {
+    match op {
+        AluOp::Movsx8 => 8,
+        AluOp::Movsx16 => 16,
+        _ => 32,
+    }
+}
+
+/// The register a store or atomic of `size` names: `r` for 64 bits, else `w`.
+fn reg_width(size: Size) -> Width {
+    if size == Size::DW {
+        Width::W64
+    } else {
+        Width::W32
     }
 }
 
@@ -307,18 +338,11 @@ fn pseudo(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
                 AluOp::Mov => format!("{d} = {}", operand_text(src, width, false)),
                 AluOp::Neg => format!("{d} = -{d}"),
                 AluOp::Movsx8 | AluOp::Movsx16 | AluOp::Movsx32 => {
-                    let bits = match op {
-                        AluOp::Movsx8 => 8,
-                        AluOp::Movsx16 => 16,
-                        _ => 32,
-                    };
+                    let bits = movsx_bits(op);
                     format!("{d} = (s{bits}){}", operand_text(src, width, false))
                 }
                 _ => {
-                    let sym = pseudo_c::ALU_ASSIGN
-                        .iter()
-                        .find(|(_, o)| *o == op)
-                        .map_or("?=", |(s, _)| s);
+                    let sym = spelling(&pseudo_c::ALU_ASSIGN, op, "?=");
                     format!("{d} {sym} {}", operand_text(src, width, false))
                 }
             }
@@ -333,10 +357,7 @@ fn pseudo(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
             src,
             off,
         } => {
-            let sym = pseudo_c::CONDS
-                .iter()
-                .find(|(_, c)| *c == cond)
-                .map_or("==", |(s, _)| s);
+            let sym = spelling(&pseudo_c::CONDS, cond, "==");
             format!(
                 "if {} {sym} {} goto {}",
                 preg(dst, width),
@@ -358,19 +379,13 @@ fn pseudo(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
         Insn::Exit => "exit".to_string(),
         Insn::LdImm64 {
             dst,
-            kind: LdImm64Kind::Imm,
-            imm,
-            next_imm,
-        } => format!("r{} = {:#x} ll", dst.number(), Insn::imm64(imm, next_imm)),
-        Insn::LdImm64 {
-            dst,
             kind,
             imm,
             next_imm,
         } => format!(
             "r{} = {} ll",
             dst.number(),
-            ld_ref(p, pc, kind, imm, next_imm, labels)
+            ld_operand(p, pc, kind, imm, next_imm, labels)
         ),
         Insn::LdImm64Tail => String::new(),
         Insn::Load {
@@ -391,15 +406,7 @@ fn pseudo(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
             off,
             src,
         } => {
-            let w = if size == Size::DW {
-                Width::W64
-            } else {
-                Width::W32
-            };
-            let value = match src {
-                Operand::Reg(r) => preg(r, w),
-                Operand::Imm(i) => i.to_string(),
-            };
+            let value = operand_text(src, reg_width(size), false);
             format!(
                 "*({} *)({}) = {value}",
                 type_name(size, false),
@@ -414,11 +421,7 @@ fn pseudo(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
             src,
             off,
         } => {
-            let w = if size == Size::DW {
-                Width::W64
-            } else {
-                Width::W32
-            };
+            let w = reg_width(size);
             let s = preg(src, w);
             let ty = type_name(size, false);
             let at = paddr(dst, off);
@@ -501,22 +504,14 @@ fn mnem(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
         } => {
             let d = format!("%r{}", dst.number());
             let w = width_suffix(width);
-            let movsx = |bits: &str| {
-                let wbits = if width == Width::W32 { "32" } else { "64" };
-                format!("movsx{bits}{wbits} {d}, {}", operand_text(src, width, true))
-            };
+            let s = operand_text(src, width, true);
             match op {
                 AluOp::Neg => format!("neg{w} {d}"),
-                AluOp::Movsx8 => movsx("8"),
-                AluOp::Movsx16 => movsx("16"),
-                AluOp::Movsx32 => movsx("32"),
-                _ => {
-                    let name = mnemonic::ALU_OPS
-                        .iter()
-                        .find(|(_, o)| *o == op)
-                        .map_or("mov", |(n, _)| n);
-                    format!("{name}{w} {d}, {}", operand_text(src, width, true))
+                AluOp::Movsx8 | AluOp::Movsx16 | AluOp::Movsx32 => {
+                    let wbits = if width == Width::W32 { "32" } else { "64" };
+                    format!("movsx{}{wbits} {d}, {s}", movsx_bits(op))
                 }
+                _ => format!("{}{w} {d}, {s}", spelling(&mnemonic::ALU_OPS, op, "mov")),
             }
         }
         Insn::Endian { kind, bits, dst } => {
@@ -529,10 +524,7 @@ fn mnem(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
             src,
             off,
         } => {
-            let name = mnemonic::JMP_CONDS
-                .iter()
-                .find(|(_, c)| *c == cond)
-                .map_or("jeq", |(n, _)| n);
+            let name = spelling(&mnemonic::JMP_CONDS, cond, "jeq");
             format!(
                 "{name}{} %r{}, {}, {}",
                 width_suffix(width),
@@ -555,19 +547,13 @@ fn mnem(p: &Program, pc: usize, insn: &Insn, labels: &Labels) -> String {
         Insn::Exit => "exit".to_string(),
         Insn::LdImm64 {
             dst,
-            kind: LdImm64Kind::Imm,
-            imm,
-            next_imm,
-        } => format!("lddw %r{}, {:#x}", dst.number(), Insn::imm64(imm, next_imm)),
-        Insn::LdImm64 {
-            dst,
             kind,
             imm,
             next_imm,
         } => format!(
             "lddw %r{}, {}",
             dst.number(),
-            ld_ref(p, pc, kind, imm, next_imm, labels)
+            ld_operand(p, pc, kind, imm, next_imm, labels)
         ),
         Insn::LdImm64Tail => String::new(),
         Insn::Load {
