@@ -329,30 +329,7 @@ fn build_ipv4(ip: &Ipv4Spec, transport: &Transport, payload: &[u8]) -> Result<Ve
     header.header_checksum = header.calc_header_checksum();
 
     let mut out = header.to_bytes().to_vec();
-    match transport {
-        Transport::None => {}
-        Transport::Tcp(tcp) => {
-            let mut tcp = tcp_header(tcp)?;
-            tcp.checksum = tcp
-                .calc_checksum_ipv4(&header, payload)
-                .map_err(|_| too_long("TCP pseudo-header length", ip_payload_len))?;
-            out.extend_from_slice(&tcp.to_bytes());
-        }
-        Transport::Udp(udp) => {
-            let udp = UdpHeader::with_ipv4_checksum(udp.src_port, udp.dst_port, &header, payload)
-                .map_err(|_| too_long("UDP length", ip_payload_len))?;
-            out.extend_from_slice(&udp.to_bytes());
-        }
-        Transport::Icmpv4(message) => {
-            let icmp = Icmpv4Header::with_checksum(icmpv4_type(message), payload);
-            out.extend_from_slice(&icmp.to_bytes());
-        }
-        Transport::Icmpv6(_) => {
-            return Err(BuildError::Layers(
-                "ICMPv6 needs an IPv6 network layer (use ICMPv4 over IPv4)".to_string(),
-            ))
-        }
-    }
+    push_transport(&mut out, transport, Pseudo::V4(&header), payload)?;
     out.extend_from_slice(payload);
     Ok(out)
 }
@@ -375,38 +352,69 @@ fn build_ipv6(ip: &Ipv6Spec, transport: &Transport, payload: &[u8]) -> Result<Ve
         .map_err(|_| too_long("IPv6 payload length", ip_payload_len))?;
 
     let mut out = header.to_bytes().to_vec();
-    match transport {
-        Transport::None => {}
-        Transport::Tcp(tcp) => {
+    push_transport(&mut out, transport, Pseudo::V6(&header), payload)?;
+    out.extend_from_slice(payload);
+    Ok(out)
+}
+
+/// The network header whose addresses a transport checksum covers.
+#[derive(Clone, Copy)]
+enum Pseudo<'a> {
+    V4(&'a Ipv4Header),
+    V6(&'a Ipv6Header),
+}
+
+/// Appends the transport header of `transport` to `out`, its checksum over
+/// the pseudo-header of `ip` and `payload`.
+fn push_transport(
+    out: &mut Vec<u8>,
+    transport: &Transport,
+    ip: Pseudo<'_>,
+    payload: &[u8],
+) -> Result<(), BuildError> {
+    let len = transport_header_len(transport) + payload.len();
+    match (transport, ip) {
+        (Transport::None, _) => {}
+        (Transport::Tcp(tcp), _) => {
             let mut tcp = tcp_header(tcp)?;
-            tcp.checksum = tcp
-                .calc_checksum_ipv6(&header, payload)
-                .map_err(|_| too_long("TCP pseudo-header length", ip_payload_len))?;
+            let checksum = match ip {
+                Pseudo::V4(h) => tcp.calc_checksum_ipv4(h, payload),
+                Pseudo::V6(h) => tcp.calc_checksum_ipv6(h, payload),
+            };
+            tcp.checksum = checksum.map_err(|_| too_long("TCP pseudo-header length", len))?;
             out.extend_from_slice(&tcp.to_bytes());
         }
-        Transport::Udp(udp) => {
-            let udp = UdpHeader::with_ipv6_checksum(udp.src_port, udp.dst_port, &header, payload)
-                .map_err(|_| too_long("UDP length", ip_payload_len))?;
+        (Transport::Udp(udp), _) => {
+            let (src, dst) = (udp.src_port, udp.dst_port);
+            let udp = match ip {
+                Pseudo::V4(h) => UdpHeader::with_ipv4_checksum(src, dst, h, payload),
+                Pseudo::V6(h) => UdpHeader::with_ipv6_checksum(src, dst, h, payload),
+            };
+            let udp = udp.map_err(|_| too_long("UDP length", len))?;
             out.extend_from_slice(&udp.to_bytes());
         }
-        Transport::Icmpv6(message) => {
-            let icmp = Icmpv6Header::with_checksum(
-                icmpv6_type(message),
-                header.source,
-                header.destination,
-                payload,
-            )
-            .map_err(|_| too_long("ICMPv6 pseudo-header length", ip_payload_len))?;
+        (Transport::Icmpv4(message), Pseudo::V4(_)) => {
+            let icmp = Icmpv4Header::with_checksum(icmpv4_type(message), payload);
             out.extend_from_slice(&icmp.to_bytes());
         }
-        Transport::Icmpv4(_) => {
+        (Transport::Icmpv6(message), Pseudo::V6(h)) => {
+            let icmp =
+                Icmpv6Header::with_checksum(icmpv6_type(message), h.source, h.destination, payload)
+                    .map_err(|_| too_long("ICMPv6 pseudo-header length", len))?;
+            out.extend_from_slice(&icmp.to_bytes());
+        }
+        (Transport::Icmpv6(_), Pseudo::V4(_)) => {
+            return Err(BuildError::Layers(
+                "ICMPv6 needs an IPv6 network layer (use ICMPv4 over IPv4)".to_string(),
+            ))
+        }
+        (Transport::Icmpv4(_), Pseudo::V6(_)) => {
             return Err(BuildError::Layers(
                 "ICMPv4 needs an IPv4 network layer (use ICMPv6 over IPv6)".to_string(),
             ))
         }
     }
-    out.extend_from_slice(payload);
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
