@@ -5,9 +5,10 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::builder::Target;
 use super::lexer::{Span, Tok, Token};
 use super::AsmError;
-use crate::isa::{Reg, Width};
+use crate::isa::{Endian, Operand, Reg, Width};
 
 pub(crate) struct Cursor<'a> {
     toks: Vec<Token<'a>>,
@@ -195,6 +196,54 @@ impl<'a> Cursor<'a> {
     pub fn at_reg(&self) -> bool {
         matches!(self.peek(), Some(Tok::Ident(s)) if parse_reg(s).is_some())
     }
+
+    /// A source operand: a register as `reg` reads it, or a 32-bit
+    /// immediate; `reg_what` names the register in the error.
+    pub fn operand(
+        &mut self,
+        reg: impl FnOnce(&mut Cursor<'a>) -> Result<Reg, AsmError>,
+        reg_what: &str,
+    ) -> Result<Operand, AsmError> {
+        if self.at_reg() {
+            Ok(Operand::Reg(reg(self)?))
+        } else if self.at_int() {
+            Ok(Operand::Imm(self.imm32("an immediate")?))
+        } else {
+            Err(self.expected(&format!("{reg_what} or an immediate")))
+        }
+    }
+
+    /// A jump target: an offset where one starts (or must follow, after
+    /// `pc`), else a label; `offset_what` and `label_what` name them in errors.
+    pub fn target(
+        &mut self,
+        offset_follows: bool,
+        offset_what: &str,
+        label_what: &str,
+    ) -> Result<Target<'a>, AsmError> {
+        if offset_follows || self.at_int() {
+            let (v, span) = self.int(offset_what)?;
+            Ok(Target::Offset(v, span))
+        } else {
+            let (name, span) = self.ident(label_what)?;
+            Ok(Target::Label(name, span))
+        }
+    }
+}
+
+/// A byte-order word (`be16`, `le32`, `bswap64`) -> its kind and bits;
+/// `prefixes` are the words a syntax reads, with their kinds.
+pub(crate) fn endian_of(word: &str, prefixes: &[(&str, Endian)]) -> Option<(Endian, u8)> {
+    let (kind, bits) = prefixes
+        .iter()
+        .find_map(|&(prefix, kind)| word.strip_prefix(prefix).map(|bits| (kind, bits)))?;
+    let bits = match bits {
+        "16" => 16,
+        "32" => 32,
+        "64" => 64,
+        _ => return None,
+    };
+    Some((kind, bits))
 }
 
 /// `r0`..`r10`, `w0`..`w10`, `%r0`..`%r10` (mnemonic), and `fp`/`%fp` for r10.

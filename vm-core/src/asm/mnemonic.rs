@@ -7,7 +7,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 
 use super::builder::{Builder, Fixup, Target};
-use super::cursor::{imm64_of, Cursor};
+use super::cursor::{self, imm64_of, Cursor};
 use super::lexer::Tok;
 use super::{refs, AsmError};
 use crate::isa::{
@@ -81,24 +81,16 @@ pub(crate) fn is_mnemonic(word: &str) -> bool {
         || mem_of(&w).is_some()
 }
 
+/// The byte-order words: the kernel's `be`/`le`/`bswap` and uBPF's `swap`.
+const ENDIAN_WORDS: [(&str, Endian); 4] = [
+    ("bswap", Endian::Bswap),
+    ("swap", Endian::Bswap),
+    ("be", Endian::ToBe),
+    ("le", Endian::ToLe),
+];
+
 fn endian_of(w: &str) -> Option<(Endian, u8)> {
-    let (kind, bits) = if let Some(b) = w.strip_prefix("bswap") {
-        (Endian::Bswap, b)
-    } else if let Some(b) = w.strip_prefix("swap") {
-        (Endian::Bswap, b)
-    } else if let Some(b) = w.strip_prefix("be") {
-        (Endian::ToBe, b)
-    } else if let Some(b) = w.strip_prefix("le") {
-        (Endian::ToLe, b)
-    } else {
-        return None;
-    };
-    match bits {
-        "16" => Some((kind, 16)),
-        "32" => Some((kind, 32)),
-        "64" => Some((kind, 64)),
-        _ => None,
-    }
+    cursor::endian_of(w, &ENDIAN_WORDS)
 }
 
 /// `movsx832` -> (Movsx8, W32), `movsx3264` -> (Movsx32, W64).
@@ -152,13 +144,7 @@ fn reg(c: &mut Cursor<'_>) -> Result<Reg, AsmError> {
 
 /// `%rN` or an immediate.
 fn operand(c: &mut Cursor<'_>) -> Result<Operand, AsmError> {
-    if c.at_reg() {
-        Ok(Operand::Reg(reg(c)?))
-    } else if c.at_int() {
-        Ok(Operand::Imm(c.imm32("an immediate")?))
-    } else {
-        Err(c.expected("a register or an immediate"))
-    }
+    c.operand(reg, "a register")
 }
 
 /// `[%rN]`, `[%rN+off]`, `[%rN-off]`.
@@ -178,13 +164,7 @@ fn mem_operand(c: &mut Cursor<'_>) -> Result<(Reg, i16), AsmError> {
 
 /// A jump target: `+N`, `-N`, `N` or a label.
 fn target<'a>(c: &mut Cursor<'a>) -> Result<Target<'a>, AsmError> {
-    if c.at_int() {
-        let (v, span) = c.int("an offset")?;
-        Ok(Target::Offset(v, span))
-    } else {
-        let (name, span) = c.ident("a label or an offset (+N, -N)")?;
-        Ok(Target::Label(name, span))
-    }
+    c.target(false, "an offset", "a label or an offset (+N, -N)")
 }
 
 /// Parses one instruction (labels and directives are already handled).

@@ -9,7 +9,7 @@ use alloc::format;
 use alloc::string::ToString;
 
 use super::builder::{Builder, Fixup, Target};
-use super::cursor::{imm32_of, imm64_of, Cursor};
+use super::cursor::{self, imm32_of, imm64_of, Cursor};
 use super::helper_names;
 use super::lexer::{Span, Tok};
 use super::{refs, AsmError};
@@ -130,13 +130,12 @@ fn deref(c: &mut Cursor<'_>) -> Result<(Size, bool, Reg, i16), AsmError> {
 /// A jump target: `+3`, `-3`, `pc+3`, `pc-3`, `label`; then the
 /// `<label+0x10>` note llvm-objdump appends, which is ignored.
 fn target<'a>(c: &mut Cursor<'a>) -> Result<Target<'a>, AsmError> {
-    let t = if c.eat_ident("pc") || c.at_int() {
-        let (v, span) = c.int("an offset (+N or -N)")?;
-        Target::Offset(v, span)
-    } else {
-        let (name, span) = c.ident("a label or an offset (+N, -N, pc+N)")?;
-        Target::Label(name, span)
-    };
+    let after_pc = c.eat_ident("pc");
+    let t = c.target(
+        after_pc,
+        "an offset (+N or -N)",
+        "a label or an offset (+N, -N, pc+N)",
+    )?;
     if c.eat("<") {
         while !c.at_end() && !c.eat(">") {
             c.bump();
@@ -147,13 +146,7 @@ fn target<'a>(c: &mut Cursor<'a>) -> Result<Target<'a>, AsmError> {
 
 /// A source operand of width `width`: a register or a 32-bit immediate.
 fn operand(c: &mut Cursor<'_>, width: Width) -> Result<Operand, AsmError> {
-    if c.at_reg() {
-        Ok(Operand::Reg(reg_of(c, width)?))
-    } else if c.at_int() {
-        Ok(Operand::Imm(c.imm32("an immediate")?))
-    } else {
-        Err(c.expected(&format!("{} or an immediate", reg_name(width))))
-    }
+    c.operand(|c| reg_of(c, width), reg_name(width))
 }
 
 /// Parses one instruction (labels and directives are already handled).
@@ -526,22 +519,15 @@ fn packet_load(
     Ok(())
 }
 
+/// The byte-order words, as the kernel log and LLVM print them.
+const ENDIAN_WORDS: [(&str, Endian); 3] = [
+    ("bswap", Endian::Bswap),
+    ("be", Endian::ToBe),
+    ("le", Endian::ToLe),
+];
+
 fn endian_of(word: &str) -> Option<(Endian, u8)> {
-    let (kind, bits) = if let Some(b) = word.strip_prefix("bswap") {
-        (Endian::Bswap, b)
-    } else if let Some(b) = word.strip_prefix("be") {
-        (Endian::ToBe, b)
-    } else if let Some(b) = word.strip_prefix("le") {
-        (Endian::ToLe, b)
-    } else {
-        return None;
-    };
-    match bits {
-        "16" => Some((kind, 16)),
-        "32" => Some((kind, 32)),
-        "64" => Some((kind, 64)),
-        _ => None,
-    }
+    cursor::endian_of(word, &ENDIAN_WORDS)
 }
 
 /// The spellings of fetching atomics.
