@@ -386,15 +386,30 @@ async fn embed_mode_shows_only_the_chosen_panels_read_only() {
     let page = Page::open(driver.session().await, &base, "/").await;
     page.pick_example("reject-packet-bounds").await;
     page.wait_text("#result", "Rejected by the verifier").await;
-    let url = page.share().await;
-    let fragment = url.split_once('#').expect("a fragment").1.to_string();
+    // The instructor's way: Embed…, keep the editor and the verifier, read-only.
+    page.click("#embed-button").await;
+    page.click("#embed-panel-result").await;
+    let link = page
+        .wait_for("#embed-url")
+        .await
+        .prop("value")
+        .await
+        .expect("the link")
+        .unwrap_or_default();
+    assert!(
+        link.contains("?embed=editor,verifier&readonly#w2="),
+        "the embed link: {link}"
+    );
+    page.screenshot("embed-maker.png").await;
+    page.click("#embed-close").await;
+    let fragment = link.split_once('#').expect("a fragment").1.to_string();
 
     page.c
         .set_window_size(1000, 620)
         .await
         .expect("a slide-sized window");
-    page.goto(&format!("/?embed=editor,verifier&readonly#{fragment}"))
-        .await;
+    page.c.goto(&link).await.expect("open the embed link");
+    page.wait_for("#run-button").await;
     page.wait_text("#verifier", "invalid access to packet")
         .await;
     assert!(page.exists("#tab-verifier").await);
@@ -496,6 +511,19 @@ async fn the_help_dialog_opens_traps_focus_and_the_theme_is_remembered() {
     // The toolbar toggle switches back to light.
     page.click("#theme-toggle").await;
     assert_eq!(page.root_attr("data-theme").await.as_deref(), Some("light"));
+
+    // Projector text size: everything scales with the root font size.
+    page.click("#help-button").await;
+    page.click("#text-size-projector").await;
+    page.click("#help-close").await;
+    let size = page
+        .js(
+            "return getComputedStyle(document.documentElement).fontSize;",
+            vec![],
+        )
+        .await;
+    assert_eq!(size, json!("22px"));
+    page.screenshot("projector.png").await;
     page.close().await;
 }
 

@@ -8,8 +8,8 @@ use crate::embed::{self, Embed};
 use crate::examples;
 use crate::packet_list::PacketList;
 use crate::panels::{
-    download_json, embed_shows_any_tab, use_help_key, Editor, EmbedBar, HelpDialog, Inspector,
-    ObjectOpener, Problem, ResultPanel, Toolbar, WorkspaceFile, EXPORT_NAME,
+    download_json, embed_shows_any_tab, use_help_key, Editor, EmbedBar, EmbedLinkDialog,
+    HelpDialog, Inspector, ObjectOpener, Problem, ResultPanel, Toolbar, WorkspaceFile, EXPORT_NAME,
 };
 use crate::prefs::{self, TextSize, Theme};
 use crate::session::{Report, SAMPLE_PACKET_HEX};
@@ -120,6 +120,21 @@ pub fn App() -> Html {
             prefs::set_text_size(s);
             text_size.set(s);
         })
+    };
+    // The embed link maker (its share fragment is made only while it is open).
+    let embed_open = use_state(|| false);
+    let open_embed = {
+        let embed_open = embed_open.setter();
+        Callback::from(move |()| embed_open.set(true))
+    };
+    let close_embed = {
+        let embed_open = embed_open.setter();
+        Callback::from(move |()| embed_open.set(false))
+    };
+    let embed_fragment = if *embed_open {
+        share::encode_snapshot(&Snapshot::of(&workspace))
+    } else {
+        String::new()
     };
     let help = html! {
         <HelpDialog open={*help_open} on_close={close_help} theme={*theme} {on_theme}
@@ -250,7 +265,7 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <Toolbar on_run={on_run.clone()} {on_example} {on_share} share_status={(*share_status).clone()}
-                on_help={open_help} {on_theme_toggle} {dark}>
+                on_help={open_help} on_embed={open_embed} {on_theme_toggle} {dark}>
                 <WorkspaceFile {on_export} {on_import} />
             </Toolbar>
             <main class="workspace">
@@ -265,6 +280,7 @@ pub fn App() -> Html {
                 </div>
             </main>
             { help }
+            <EmbedLinkDialog open={*embed_open} on_close={close_embed} fragment={AttrValue::from(embed_fragment)} />
         </div>
     }
 }

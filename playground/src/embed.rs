@@ -121,9 +121,44 @@ pub fn full_app_url(fragment: &str) -> Option<String> {
     ))
 }
 
+/// The query that asks for `panels` (and read-only, if set): what
+/// [`Embed::parse`] reads back.
+pub fn query(panels: &[&str], readonly: bool) -> String {
+    let mut q = format!("?embed={}", panels.join(","));
+    if readonly {
+        q.push_str("&readonly");
+    }
+    q
+}
+
+/// An embed link for the page's own address with `query` and `fragment`.
+pub fn link(query: &str, fragment: &str) -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(format!(
+        "{}{}{query}#{}",
+        location.origin().ok()?,
+        location.pathname().ok()?,
+        fragment.trim_start_matches('#')
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_made_query_reads_back() {
+        let q = query(&["editor", "run", "packets"], true);
+        assert_eq!(q, "?embed=editor,run,packets&readonly");
+        let e = Embed::parse(&q).expect("an embed");
+        assert_eq!(e.panels, ["editor", "run", "packet"]);
+        assert!(e.readonly);
+        assert!(
+            !Embed::parse(&query(&["maps"], false))
+                .expect("an embed")
+                .readonly
+        );
+    }
 
     #[test]
     fn a_list_of_panels_and_readonly() {

@@ -70,6 +70,7 @@ async fn help_display_settings_and_embed_mode() {
     question_mark_opens_help_focus_stays_inside_and_comes_back().await;
     theme_and_text_size_are_applied_and_remembered().await;
     an_embed_link_shows_only_its_panels_read_only().await;
+    the_embed_maker_makes_the_link_of_the_picked_panels().await;
 }
 
 async fn question_mark_opens_help_focus_stays_inside_and_comes_back() {
@@ -215,5 +216,39 @@ async fn an_embed_link_shows_only_its_panels_read_only() {
     assert!(!editor.read_only());
     assert!(exists(&root, "#result"));
     assert!(!exists(&root, ".inspector"));
+    root.remove();
+}
+
+async fn the_embed_maker_makes_the_link_of_the_picked_panels() {
+    let root = mount().await;
+    let dialog: HtmlDialogElement = find(&root, "#embed-dialog");
+    find::<HtmlElement>(&root, "#embed-button").click();
+    settle().await;
+    assert!(dialog.open());
+    let url = || find::<web_sys::HtmlInputElement>(&root, "#embed-url").value();
+    assert!(
+        url().contains("?embed=editor,result,verifier&readonly#w2="),
+        "{}",
+        url()
+    );
+    find::<HtmlElement>(&root, "#embed-panel-result").click();
+    find::<HtmlElement>(&root, "#embed-panel-run").click();
+    find::<HtmlElement>(&root, "#embed-readonly").click();
+    settle().await;
+    let link = url();
+    let (query, fragment) = link
+        .split_once('?')
+        .and_then(|(_, rest)| rest.split_once('#'))
+        .expect("a query and a fragment");
+    let e = playground::embed::Embed::parse(query).expect("an embed query");
+    assert_eq!(e.panels, ["editor", "verifier", "run"]);
+    assert!(!e.readonly);
+    assert!(
+        matches!(playground::share::decode_snapshot(fragment), Some(Ok(_))),
+        "the fragment holds the workspace"
+    );
+    find::<HtmlElement>(&root, "#embed-close").click();
+    settle().await;
+    assert!(!dialog.open());
     root.remove();
 }

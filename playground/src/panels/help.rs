@@ -5,8 +5,10 @@
 
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlDialogElement, HtmlElement, KeyboardEvent};
+use web_sys::{HtmlElement, KeyboardEvent};
 use yew::prelude::*;
+
+use super::modal::Modal;
 
 use crate::prefs::{TextSize, Theme};
 
@@ -209,113 +211,12 @@ pub struct HelpProps {
     pub on_text_size: Callback<TextSize>,
 }
 
-/// The elements Tab can reach inside `root`.
-fn focusables(root: &Element) -> Vec<HtmlElement> {
-    let Ok(list) = root.query_selector_all(
-        "button:not([disabled]), input:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])",
-    ) else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-        // Of a radio group only the checked button is in the Tab order.
-        .filter(|el| {
-            el.dyn_ref::<web_sys::HtmlInputElement>()
-                .is_none_or(|i| i.type_() != "radio" || i.checked())
-        })
-        .collect()
-}
-
 /// The help dialog.
 #[component]
 pub fn HelpDialog(props: &HelpProps) -> Html {
-    let dialog = use_node_ref();
-    let close_button = use_node_ref();
-    // Where focus was when the dialog opened, to return it on close.
-    let opener = use_mut_ref(|| None::<HtmlElement>);
-    {
-        let dialog = dialog.clone();
-        let close_button = close_button.clone();
-        let opener = opener.clone();
-        use_effect_with(props.open, move |&open| {
-            let Some(d) = dialog.cast::<HtmlDialogElement>() else {
-                return;
-            };
-            if open && !d.open() {
-                *opener.borrow_mut() = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|doc| doc.active_element())
-                    .and_then(|el| el.dyn_into::<HtmlElement>().ok());
-                let _ = d.show_modal();
-                if let Some(b) = close_button.cast::<HtmlElement>() {
-                    let _ = b.focus();
-                }
-            } else if !open {
-                if d.open() {
-                    d.close();
-                }
-                if let Some(el) = opener.borrow_mut().take() {
-                    let _ = el.focus();
-                }
-            }
-        });
-    }
-
-    // The browser closes a modal dialog on Escape; keep the state in step.
-    let onclose = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: Event| on_close.emit(()))
-    };
     let close = {
         let on_close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
-    // A click on the backdrop lands on the <dialog> itself.
-    let onclick = {
-        let on_close = props.on_close.clone();
-        let dialog = dialog.clone();
-        Callback::from(move |e: MouseEvent| {
-            let on_backdrop = e
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .zip(dialog.cast::<Element>())
-                .is_some_and(|(t, d)| t == d);
-            if on_backdrop {
-                on_close.emit(());
-            }
-        })
-    };
-    // Tab and Shift+Tab wrap around inside the dialog.
-    let onkeydown = {
-        let dialog = dialog.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() != "Tab" {
-                return;
-            }
-            let Some(d) = dialog.cast::<Element>() else {
-                return;
-            };
-            let items = focusables(&d);
-            let (Some(first), Some(last)) = (items.first(), items.last()) else {
-                return;
-            };
-            let active = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|doc| doc.active_element());
-            let at = |el: &HtmlElement| {
-                active
-                    .as_ref()
-                    .is_some_and(|a| a == el.unchecked_ref::<Element>())
-            };
-            if e.shift_key() && at(first) {
-                e.prevent_default();
-                let _ = last.focus();
-            } else if !e.shift_key() && at(last) {
-                e.prevent_default();
-                let _ = first.focus();
-            }
-        })
     };
 
     let groups = SHORTCUTS.iter().map(|g| {
@@ -356,13 +257,10 @@ pub fn HelpDialog(props: &HelpProps) -> Html {
     });
 
     html! {
-        <dialog id="help-dialog" class="help-dialog" ref={dialog} aria-labelledby="help-title"
-            {onclose} {onclick} {onkeydown}>
-            <div class="help-content">
-                <div class="help-head">
+        <Modal id="help-dialog" labelled_by="help-title" open={props.open} on_close={props.on_close.clone()}>
+                <div class="modal-head">
                     <h2 id="help-title">{ "Keyboard shortcuts and display" }</h2>
-                    <button type="button" id="help-close" class="button" ref={close_button}
-                        onclick={close}>{ "Close" }</button>
+                    <button type="button" id="help-close" class="button" onclick={close}>{ "Close" }</button>
                 </div>
                 <div class="help-groups">{ for groups }</div>
                 <fieldset class="choices">
@@ -374,8 +272,7 @@ pub fn HelpDialog(props: &HelpProps) -> Html {
                     { for size_choices }
                 </fieldset>
                 <p class="hint">{ "Both are remembered in this browser. The browser's zoom (Ctrl and +) works too: every size scales." }</p>
-            </div>
-        </dialog>
+        </Modal>
     }
 }
 

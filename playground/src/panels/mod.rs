@@ -3,9 +3,11 @@
 
 mod editor;
 mod embed_bar;
+mod embed_link;
 mod help;
 mod inspector;
 mod maps;
+mod modal;
 mod object_opener;
 mod packet;
 pub mod packets;
@@ -18,6 +20,7 @@ mod workspace_file;
 
 pub use editor::{Editor, EditorProps, Problem};
 pub use embed_bar::{EmbedBar, EmbedBarProps};
+pub use embed_link::{EmbedLinkDialog, EmbedLinkProps, EMBED_PANELS};
 pub use help::{use_help_key, HelpDialog, HelpProps, Shortcut, ShortcutGroup, SHORTCUTS};
 pub use inspector::{embed_shows_any_tab, Inspector, InspectorProps};
 pub use maps::{MapsPanel, MapsProps};

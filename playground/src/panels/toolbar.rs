@@ -20,6 +20,9 @@ pub struct ToolbarProps {
     /// Open the help dialog.
     #[prop_or_default]
     pub on_help: Callback<()>,
+    /// Open the embed link maker.
+    #[prop_or_default]
+    pub on_embed: Callback<()>,
     /// Switch between light and dark.
     #[prop_or_default]
     pub on_theme_toggle: Callback<()>,
@@ -45,6 +48,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     let help = {
         let on_help = props.on_help.clone();
         Callback::from(move |_: MouseEvent| on_help.emit(()))
+    };
+    let embed = {
+        let on_embed = props.on_embed.clone();
+        Callback::from(move |_: MouseEvent| on_embed.emit(()))
     };
     let theme = {
         let on_theme_toggle = props.on_theme_toggle.clone();
@@ -86,6 +93,8 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 { props.children.clone() }
                 <button id="share-button" class="button" onclick={share}
                     title="Put a link to this workspace in the address bar and copy it">{ "Share" }</button>
+                <button id="embed-button" class="button" onclick={embed} aria-haspopup="dialog"
+                    title="Make a link that shows chosen panels of this workspace, for slides and course pages">{ "Embed…" }</button>
                 <button id="theme-toggle" class="button icon" onclick={theme}
                     title={theme_label} aria-label={theme_label}>
                     <span aria-hidden="true">{ if props.dark { "☀" } else { "☾" } }</span>
