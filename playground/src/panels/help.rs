@@ -92,6 +92,31 @@ pub const SHORTCUTS: &[ShortcutGroup] = &[
         ],
     },
     ShortcutGroup {
+        place: "Editor with Vim keys on (the box under the editor)",
+        shortcuts: &[
+            Shortcut {
+                keys: &["Escape", "i", "a", "I", "A", "o", "O"],
+                action: "Normal mode; insert before, after, at line start or end, on a new line",
+            },
+            Shortcut {
+                keys: &["h", "j", "k", "l", "w", "b", "e", "0", "^", "$", "gg", "G"],
+                action: "Move (with a count: 3j)",
+            },
+            Shortcut {
+                keys: &["x", "X", "r", "D", "C", "J", "p", "P"],
+                action: "Delete, replace, join, put",
+            },
+            Shortcut {
+                keys: &["d", "c", "y"],
+                action: "Delete, change, copy with a motion (dw, cc, yy)",
+            },
+            Shortcut {
+                keys: &["u", "Ctrl+R"],
+                action: "Undo, redo",
+            },
+        ],
+    },
+    ShortcutGroup {
         place: "Verifier stepper (click it or Tab to it first)",
         shortcuts: &[
             Shortcut {
@@ -221,8 +246,9 @@ pub fn HelpDialog(props: &HelpProps) -> Html {
 
     let groups = SHORTCUTS.iter().map(|g| {
         let rows = g.shortcuts.iter().map(|s| {
+            let joiner = if s.keys.len() > 3 { " " } else { " or " };
             let keys = s.keys.iter().enumerate().map(|(i, k)| {
-                html! { <>{ if i > 0 { " or " } else { "" } }<kbd>{ key_label(k) }</kbd></> }
+                html! { <>{ if i > 0 { joiner } else { "" } }<kbd>{ key_label(k) }</kbd></> }
             });
             html! { <tr><td class="keys">{ for keys }</td><td>{ s.action }</td></tr> }
         });
@@ -329,6 +355,44 @@ mod tests {
             "End",
         ] {
             assert!(keys.contains(&key), "{key} is handled but not listed");
+        }
+    }
+
+    /// Every vim key listed is a command in normal mode (not passed on to
+    /// the browser as typing).
+    #[test]
+    fn the_vim_keys_listed_are_commands() {
+        use crate::vim::{Action, Vim};
+        let group = SHORTCUTS
+            .iter()
+            .find(|g| g.place.contains("Vim"))
+            .expect("a vim group");
+        let text = "r0 = 1\nr1 = 2\nexit\n";
+        for key in group.shortcuts.iter().flat_map(|s| s.keys.iter().copied()) {
+            let mut vim = Vim::default();
+            let (key, ctrl) = match key.strip_prefix("Ctrl+") {
+                Some(k) => (k.to_lowercase(), true),
+                None => (key.to_string(), false),
+            };
+            let mut action = Action::PassThrough;
+            // `gg` is two presses; the rest are one.
+            for k in if key == "gg" {
+                vec!["g", "g"]
+            } else {
+                vec![key.as_str()]
+            } {
+                action = vim.key(k, ctrl, text, 8);
+            }
+            if key == "Escape" {
+                // Escape in normal mode only cancels; it must not type.
+                assert_ne!(action, Action::PassThrough, "Escape");
+                continue;
+            }
+            assert_ne!(
+                action,
+                Action::PassThrough,
+                "{key} is listed but not a vim command"
+            );
         }
     }
 
