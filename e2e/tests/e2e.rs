@@ -651,3 +651,45 @@ async fn a_step_of_a_4096_instruction_program_renders_in_a_frame() {
     page.screenshot("step-4096.png").await;
     page.close().await;
 }
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn the_run_debugger_stops_at_a_breakpoint_and_runs_a_tracing_example_on_edited_inputs() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
+
+    page.pick_example("xdp-drop-dns").await;
+    page.tab("run").await;
+    // A breakpoint on the EtherType load (line 13), set in the editor gutter.
+    page.click(".gutter-line[data-line=\"13\"]").await;
+    page.wait_text("#bp-list", "line 13").await;
+    page.click("#run-continue").await;
+    page.wait_text("#run-next", "line 13").await;
+    page.click("#run-forward").await;
+    page.wait_text("#run-packet-touch", "read bytes 12-13: Ethernet EtherType")
+        .await;
+    page.screenshot("run-debugger.png").await;
+    page.click("#run-end").await;
+    page.wait_text("#run-verdict", "XDP_DROP").await;
+
+    // The tracepoint example, fired in an edited process.
+    page.pick_example("trace-syscalls").await;
+    page.tab("run").await;
+    let pid = page
+        .wait_for("input[name=\"current-process\"]:checked")
+        .await;
+    let row = pid.attr("id").await.expect("its id").unwrap_or_default();
+    let row = row.trim_end_matches("-current").to_string();
+    let field = page.wait_for(&format!("#{row}-pid")).await;
+    field.clear().await.expect("clear the pid");
+    field
+        .send_keys("777\u{E007}")
+        .await
+        .expect("type a pid and Enter");
+    page.click("#run-forward").await;
+    page.click("#run-forward").await;
+    // bpf_get_current_pid_tgid: tgid 4242 (0x1092) << 32 | pid 777 (0x309).
+    page.wait_text("#run-r0", "0x109200000309").await;
+    page.screenshot("run-tracing.png").await;
+    page.close().await;
+}
