@@ -33,9 +33,6 @@ async fn mount() -> Element {
 
 async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(30)).await;
-    // Under load the scheduler (shared by every app mounted in the page)
-    // may still be rendering after the pause: wait until it is idle.
-    yew::scheduler::flush().await;
 }
 
 fn find<T: JsCast>(root: &Element, selector: &str) -> T {

@@ -350,9 +350,15 @@ async fn an_edited_process_changes_the_tracepoint_examples_run() {
     click(&root, "#proc-0-current").await;
     forward(&root, 2).await;
     assert_eq!(reg(&root, 0), "0x100000001", "systemd, pid 1");
-    // A bad number is refused with a message; the run keeps the last input.
+    // A bad number is refused with a message and stays in its field; the
+    // run keeps the last input.
     type_into(&root, "#proc-0-uid", "root").await;
-    assert!(exists(&root, ".process-table .warn"));
+    assert!(text_of(&root, "#proc-0-uid-error").contains("not a number"));
+    assert_eq!(
+        find::<HtmlInputElement>(&root, "#proc-0-uid").value(),
+        "root"
+    );
+    assert_eq!(reg(&root, 0), "0x100000001", "still systemd's run");
     root.remove();
 }
 
@@ -364,7 +370,18 @@ async fn edited_kprobe_registers_and_syscall_args_reach_the_run() {
     assert_eq!(reg(&root, 0), "0x1000");
     assert!(text_of(&root, "#result").contains("r0 = 4096"));
     type_into(&root, "#pt-dx", "nonsense").await;
-    assert!(text_of(&root, "#tracing-error").contains("not a number"));
+    assert!(text_of(&root, "#pt-dx-error").contains("not a number"));
+    assert_eq!(
+        find::<HtmlInputElement>(&root, "#pt-dx").value(),
+        "nonsense"
+    );
+    assert!(
+        text_of(&root, "#result").contains("r0 = 4096"),
+        "the last good input"
+    );
+    type_into(&root, "#pt-dx", "5").await;
+    assert!(!exists(&root, "#pt-dx-error"));
+    assert!(text_of(&root, "#result").contains("r0 = 5"));
     root.remove();
 
     let root = debug(".type tracepoint\nr0 = *(u64 *)(r1 + 24)\nexit\n").await;

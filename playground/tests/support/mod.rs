@@ -22,9 +22,6 @@ pub async fn mount() -> Element {
 
 pub async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(30)).await;
-    // Under load the scheduler (shared by every app mounted in the page)
-    // may still be rendering after the pause: wait until it is idle.
-    yew::scheduler::flush().await;
 }
 
 pub fn find<T: JsCast>(root: &Element, selector: &str) -> T {

@@ -4,6 +4,8 @@
 //! the program again with the new input. Typed text is parsed, never
 //! inserted as markup.
 
+use std::rc::Rc;
+
 use vm_core::run::Process;
 use vm_core::ProgramType;
 use web_sys::HtmlInputElement;
@@ -34,36 +36,25 @@ fn arg_of(name: &str) -> Option<usize> {
 /// The event and process table editors.
 #[component]
 pub fn TracingInputs(props: &TracingInputsProps) -> Html {
-    let error = use_state(|| None::<String>);
-    // A number field: parses on change, reports text it cannot read.
+    // A number field: parses on change; text it cannot read stays, with why.
     let number = |id: String,
                   label: String,
                   value: String,
-                  make: std::rc::Rc<dyn Fn(u64) -> TracingEdit>| {
-        let onchange = {
+                  make: Rc<dyn Fn(u64) -> TracingEdit>| {
+        let on_commit = {
             let on_edit = props.on_edit.clone();
-            let error = error.clone();
-            let label = label.clone();
-            Callback::from(move |e: Event| {
-                let input: HtmlInputElement = e.target_unchecked_into();
-                match parse_number(&input.value()) {
-                    Some(v) => {
-                        error.set(None);
-                        on_edit.emit(make(v));
-                    }
-                    None => error.set(Some(format!(
-                        "{label}: {:?} is not a number (decimal, 0x hex, or negative)",
-                        input.value()
-                    ))),
+            Callback::from(move |text: String| match parse_number(&text) {
+                Some(v) => {
+                    on_edit.emit(make(v));
+                    None
                 }
+                None => Some(format!(
+                    "{text:?} is not a number (decimal, 0x hex, or negative)"
+                )),
             })
         };
         html! {
-            <div class="field">
-                <label for={id.clone()}>{ label }</label>
-                <input id={id} class="mono" type="text" inputmode="numeric" spellcheck="false"
-                    {value} {onchange} />
-            </div>
+            <EditField id={id} label={Some(AttrValue::from(label))} value={value} numeric=true {on_commit} />
         }
     };
     let event = match props.prog_type {
@@ -71,9 +62,9 @@ pub fn TracingInputs(props: &TracingInputsProps) -> Html {
             let k = &props.tracing.kprobe;
             let on_function = {
                 let on_edit = props.on_edit.clone();
-                Callback::from(move |e: Event| {
-                    let input: HtmlInputElement = e.target_unchecked_into();
-                    on_edit.emit(TracingEdit::Function(input.value()));
+                Callback::from(move |text: String| {
+                    on_edit.emit(TracingEdit::Function(text));
+                    None
                 })
             };
             let regs = pt_regs_names().enumerate().map(|(n, name)| {
@@ -86,17 +77,14 @@ pub fn TracingInputs(props: &TracingInputsProps) -> Html {
                     format!("pt-{name}"),
                     label,
                     format!("{v:#x}"),
-                    std::rc::Rc::new(move |v| TracingEdit::Reg(n, v)),
+                    Rc::new(move |v| TracingEdit::Reg(n, v)),
                 )
             });
             html! {
                 <fieldset class="layer tracing-event">
                     <legend>{ "kprobe hit: struct pt_regs" }</legend>
-                    <div class="field">
-                        <label for="kprobe-function">{ "probed function (for display)" }</label>
-                        <input id="kprobe-function" class="mono" type="text" spellcheck="false"
-                            value={k.function.clone()} onchange={on_function} />
-                    </div>
+                    <EditField id="kprobe-function" label={Some(AttrValue::from("probed function (for display)"))}
+                        value={k.function.clone()} on_commit={on_function} />
                     <div class="input-grid">{ for regs }</div>
                 </fieldset>
             }
@@ -108,7 +96,7 @@ pub fn TracingInputs(props: &TracingInputsProps) -> Html {
                     format!("tp-arg{i}"),
                     format!("args[{i}]"),
                     format!("{:#x}", t.args[i]),
-                    std::rc::Rc::new(move |v| TracingEdit::Arg(i, v)),
+                    Rc::new(move |v| TracingEdit::Arg(i, v)),
                 )
             });
             html! {
@@ -117,7 +105,7 @@ pub fn TracingInputs(props: &TracingInputsProps) -> Html {
                     <p class="hint">{ "common_pid is filled in from the current process." }</p>
                     <div class="input-grid">
                         { number("tp-id".into(), "id (syscall number)".into(), t.syscall.to_string(),
-                            std::rc::Rc::new(|v| TracingEdit::Syscall(v as i64))) }
+                            Rc::new(|v| TracingEdit::Syscall(v as i64))) }
                         { for args }
                     </div>
                 </fieldset>
@@ -128,10 +116,63 @@ pub fn TracingInputs(props: &TracingInputsProps) -> Html {
         <section class="tracing-inputs" aria-label="Tracing inputs">
             { event }
             <ProcessTable tracing={props.tracing.clone()} on_edit={props.on_edit.clone()} />
-            if let Some(e) = (*error).clone() {
-                <p class="warn" role="alert" id="tracing-error">{ e }</p>
-            }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EditFieldProps {
+    id: AttrValue,
+    /// A visible label; without one, `aria_label` names the field.
+    #[prop_or_default]
+    label: Option<AttrValue>,
+    #[prop_or_default]
+    aria_label: Option<AttrValue>,
+    value: AttrValue,
+    #[prop_or_default]
+    class: Classes,
+    #[prop_or_default]
+    numeric: bool,
+    /// Takes the text on change; returns why it was refused, if it was.
+    on_commit: Callback<String, Option<String>>,
+}
+
+/// A text field that commits on change. Refused text stays in the field
+/// (not replaced by the last good value) with the reason under it.
+#[component]
+fn EditField(props: &EditFieldProps) -> Html {
+    let refused = use_state(|| None::<(String, String)>);
+    let onchange = {
+        let on_commit = props.on_commit.clone();
+        let refused = refused.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let text = input.value();
+            match on_commit.emit(text.clone()) {
+                None => refused.set(None),
+                Some(why) => refused.set(Some((text, why))),
+            }
+        })
+    };
+    let (value, why) = match &*refused {
+        Some((text, why)) => (AttrValue::from(text.clone()), Some(why.clone())),
+        None => (props.value.clone(), None),
+    };
+    let error_id = format!("{}-error", props.id);
+    html! {
+        <div class={classes!("field", why.is_some().then_some("invalid"))}>
+            if let Some(label) = &props.label {
+                <label for={props.id.clone()}>{ label.clone() }</label>
+            }
+            <input id={props.id.clone()} class={classes!("mono", props.class.clone())} type="text" spellcheck="false"
+                inputmode={props.numeric.then_some("numeric")} aria-label={props.aria_label.clone()}
+                aria-invalid={why.is_some().to_string()}
+                aria-describedby={why.is_some().then(|| error_id.clone())}
+                {value} {onchange} />
+            if let Some(why) = why {
+                <p class="field-error" id={error_id} role="alert">{ why }</p>
+            }
+        </div>
     }
 }
 
@@ -206,7 +247,6 @@ impl Column {
 /// The process table: one radio per row picks the current process.
 #[component]
 fn ProcessTable(props: &ProcessTableProps) -> Html {
-    let error = use_state(|| None::<String>);
     let t = &props.tracing;
     let rows = t.processes.iter().enumerate().map(|(i, p)| {
         let on_current = {
@@ -218,27 +258,23 @@ fn ProcessTable(props: &ProcessTableProps) -> Html {
             Callback::from(move |_: MouseEvent| on_edit.emit(TracingEdit::RemoveProcess(i)))
         };
         let cells = Column::ALL.iter().map(|&(col, name)| {
-            let onchange = {
+            let on_commit = {
                 let on_edit = props.on_edit.clone();
-                let error = error.clone();
                 let p = p.clone();
-                Callback::from(move |e: Event| {
-                    let input: HtmlInputElement = e.target_unchecked_into();
-                    match col.set(&p, input.value().trim()) {
-                        Ok(q) => {
-                            error.set(None);
-                            on_edit.emit(TracingEdit::Process(i, q));
-                        }
-                        Err(why) => error.set(Some(format!("process {} {name}: {why}", i + 1))),
+                Callback::from(move |text: String| match col.set(&p, text.trim()) {
+                    Ok(q) => {
+                        on_edit.emit(TracingEdit::Process(i, q));
+                        None
                     }
+                    Err(why) => Some(why),
                 })
             };
+            let class = classes!(matches!(col, Column::Comm).then_some("comm"));
             html! {
                 <td>
-                    <input class={classes!("mono", matches!(col, Column::Comm).then_some("comm"))}
-                        type="text" spellcheck="false" id={format!("proc-{i}-{}", name.replace(' ', "-"))}
-                        aria-label={format!("process {} {name}", i + 1)}
-                        value={col.get(p)} {onchange} />
+                    <EditField id={format!("proc-{i}-{}", name.replace(' ', "-"))} {class}
+                        aria_label={Some(AttrValue::from(format!("process {} {name}", i + 1)))}
+                        value={col.get(p)} numeric={!matches!(col, Column::Comm)} {on_commit} />
                 </td>
             }
         });
@@ -273,9 +309,6 @@ fn ProcessTable(props: &ProcessTableProps) -> Html {
                 <tbody>{ for rows }</tbody>
             </table>
             <button type="button" class="button small" id="proc-add" onclick={on_add}>{ "Add a process" }</button>
-            if let Some(e) = (*error).clone() {
-                <p class="warn" role="alert">{ e }</p>
-            }
         </fieldset>
     }
 }
