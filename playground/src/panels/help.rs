@@ -92,31 +92,6 @@ pub const SHORTCUTS: &[ShortcutGroup] = &[
         ],
     },
     ShortcutGroup {
-        place: "Editor with Vim keys on (the box under the editor)",
-        shortcuts: &[
-            Shortcut {
-                keys: &["Escape", "i", "a", "I", "A", "o", "O"],
-                action: "Normal mode; insert before, after, at line start or end, on a new line",
-            },
-            Shortcut {
-                keys: &["h", "j", "k", "l", "w", "b", "e", "0", "^", "$", "gg", "G"],
-                action: "Move (with a count: 3j)",
-            },
-            Shortcut {
-                keys: &["x", "X", "r", "D", "C", "J", "p", "P"],
-                action: "Delete, replace, join, put",
-            },
-            Shortcut {
-                keys: &["d", "c", "y"],
-                action: "Delete, change, copy with a motion (dw, cc, yy)",
-            },
-            Shortcut {
-                keys: &["u", "Ctrl+R"],
-                action: "Undo, redo",
-            },
-        ],
-    },
-    ShortcutGroup {
         place: "Verifier stepper (click it or Tab to it first)",
         shortcuts: &[
             Shortcut {
@@ -375,12 +350,13 @@ mod tests {
                 None => (key.to_string(), false),
             };
             let mut action = Action::PassThrough;
-            // `gg` is two presses; the rest are one.
-            for k in if key == "gg" {
-                vec!["g", "g"]
+            // `gg`, `dd`, `dw` are one press per letter.
+            let presses: Vec<String> = if ctrl || key == "Escape" {
+                vec![key.clone()]
             } else {
-                vec![key.as_str()]
-            } {
+                key.chars().map(String::from).collect()
+            };
+            for k in &presses {
                 action = vim.key(k, ctrl, text, 8);
             }
             if key == "Escape" {
