@@ -447,6 +447,12 @@ impl Vm {
                 regs[($r as usize) & 15]
             };
         }
+        // The low 32 bits of a register, as ALU32 operations read it.
+        macro_rules! reg32 {
+            ($r:expr) => {
+                (reg!($r) as u32)
+            };
+        }
         macro_rules! fail {
             ($kind:expr) => {{
                 self.executed += limit - left;
@@ -601,36 +607,36 @@ impl Vm {
                 Op::Movsx64H(d, s) => alu64!(d, reg!(s) as i16 as i64 as u64),
                 Op::Movsx64W(d, s) => alu64!(d, reg!(s) as i32 as i64 as u64),
 
-                Op::Add32R(d, s) => alu32!(d, (reg!(d) as u32).wrapping_add(reg!(s) as u32)),
-                Op::Sub32R(d, s) => alu32!(d, (reg!(d) as u32).wrapping_sub(reg!(s) as u32)),
-                Op::Mul32R(d, s) => alu32!(d, (reg!(d) as u32).wrapping_mul(reg!(s) as u32)),
+                Op::Add32R(d, s) => alu32!(d, reg32!(d).wrapping_add(reg32!(s))),
+                Op::Sub32R(d, s) => alu32!(d, reg32!(d).wrapping_sub(reg32!(s))),
+                Op::Mul32R(d, s) => alu32!(d, reg32!(d).wrapping_mul(reg32!(s))),
                 Op::Div32R(d, s) => {
-                    alu32!(d, (reg!(d) as u32).checked_div(reg!(s) as u32).unwrap_or(0))
+                    alu32!(d, reg32!(d).checked_div(reg32!(s)).unwrap_or(0))
                 }
-                Op::Sdiv32R(d, s) => alu32!(d, sdiv32(reg!(d) as u32, reg!(s) as u32)),
-                Op::Or32R(d, s) => alu32!(d, (reg!(d) as u32) | (reg!(s) as u32)),
-                Op::And32R(d, s) => alu32!(d, (reg!(d) as u32) & (reg!(s) as u32)),
-                Op::Lsh32R(d, s) => alu32!(d, (reg!(d) as u32) << (reg!(s) & 31)),
-                Op::Rsh32R(d, s) => alu32!(d, (reg!(d) as u32) >> (reg!(s) & 31)),
-                Op::Mod32R(d, s) => alu32!(d, umod32(reg!(d) as u32, reg!(s) as u32)),
-                Op::Smod32R(d, s) => alu32!(d, smod32(reg!(d) as u32, reg!(s) as u32)),
-                Op::Xor32R(d, s) => alu32!(d, (reg!(d) as u32) ^ (reg!(s) as u32)),
-                Op::Mov32R(d, s) => alu32!(d, reg!(s) as u32),
+                Op::Sdiv32R(d, s) => alu32!(d, sdiv32(reg32!(d), reg32!(s))),
+                Op::Or32R(d, s) => alu32!(d, reg32!(d) | reg32!(s)),
+                Op::And32R(d, s) => alu32!(d, reg32!(d) & reg32!(s)),
+                Op::Lsh32R(d, s) => alu32!(d, reg32!(d) << (reg!(s) & 31)),
+                Op::Rsh32R(d, s) => alu32!(d, reg32!(d) >> (reg!(s) & 31)),
+                Op::Mod32R(d, s) => alu32!(d, umod32(reg32!(d), reg32!(s))),
+                Op::Smod32R(d, s) => alu32!(d, smod32(reg32!(d), reg32!(s))),
+                Op::Xor32R(d, s) => alu32!(d, reg32!(d) ^ reg32!(s)),
+                Op::Mov32R(d, s) => alu32!(d, reg32!(s)),
                 Op::Arsh32R(d, s) => alu32!(d, ((reg!(d) as i32) >> (reg!(s) & 31)) as u32),
-                Op::Add32I(d, k) => alu32!(d, (reg!(d) as u32).wrapping_add(k)),
-                Op::Mul32I(d, k) => alu32!(d, (reg!(d) as u32).wrapping_mul(k)),
-                Op::Div32I(d, k) => alu32!(d, (reg!(d) as u32).checked_div(k).unwrap_or(0)),
-                Op::Sdiv32I(d, k) => alu32!(d, sdiv32(reg!(d) as u32, k as u32)),
-                Op::Or32I(d, k) => alu32!(d, (reg!(d) as u32) | k),
-                Op::And32I(d, k) => alu32!(d, (reg!(d) as u32) & k),
-                Op::Lsh32I(d, k) => alu32!(d, (reg!(d) as u32) << (k & 31)),
-                Op::Rsh32I(d, k) => alu32!(d, (reg!(d) as u32) >> (k & 31)),
-                Op::Mod32I(d, k) => alu32!(d, umod32(reg!(d) as u32, k)),
-                Op::Smod32I(d, k) => alu32!(d, smod32(reg!(d) as u32, k as u32)),
-                Op::Xor32I(d, k) => alu32!(d, (reg!(d) as u32) ^ k),
+                Op::Add32I(d, k) => alu32!(d, reg32!(d).wrapping_add(k)),
+                Op::Mul32I(d, k) => alu32!(d, reg32!(d).wrapping_mul(k)),
+                Op::Div32I(d, k) => alu32!(d, reg32!(d).checked_div(k).unwrap_or(0)),
+                Op::Sdiv32I(d, k) => alu32!(d, sdiv32(reg32!(d), k as u32)),
+                Op::Or32I(d, k) => alu32!(d, reg32!(d) | k),
+                Op::And32I(d, k) => alu32!(d, reg32!(d) & k),
+                Op::Lsh32I(d, k) => alu32!(d, reg32!(d) << (k & 31)),
+                Op::Rsh32I(d, k) => alu32!(d, reg32!(d) >> (k & 31)),
+                Op::Mod32I(d, k) => alu32!(d, umod32(reg32!(d), k)),
+                Op::Smod32I(d, k) => alu32!(d, smod32(reg32!(d), k as u32)),
+                Op::Xor32I(d, k) => alu32!(d, reg32!(d) ^ k),
                 Op::Mov32I(d, k) => alu32!(d, k),
                 Op::Arsh32I(d, k) => alu32!(d, ((reg!(d) as i32) >> (k & 31)) as u32),
-                Op::Neg32(d) => alu32!(d, (reg!(d) as u32).wrapping_neg()),
+                Op::Neg32(d) => alu32!(d, reg32!(d).wrapping_neg()),
                 Op::Movsx32B(d, s) => alu32!(d, reg!(s) as i8 as i32 as u32),
                 Op::Movsx32H(d, s) => alu32!(d, reg!(s) as i16 as i32 as u32),
 
@@ -915,59 +921,42 @@ impl Vm {
     }
 }
 
-#[inline(always)]
-fn sdiv64(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        0
-    } else {
-        (a as i64).wrapping_div(b as i64) as u64
-    }
+/// The kernel's signed division and both modulos at one width: division by
+/// zero gives 0, modulo by zero leaves the dividend, and the signed overflow
+/// (`MIN / -1`) wraps.
+macro_rules! div_mod {
+    ($sdiv:ident, $smod:ident, $umod:ident, $u:ty, $i:ty) => {
+        #[inline(always)]
+        fn $sdiv(a: $u, b: $u) -> $u {
+            if b == 0 {
+                0
+            } else {
+                (a as $i).wrapping_div(b as $i) as $u
+            }
+        }
+
+        #[inline(always)]
+        fn $smod(a: $u, b: $u) -> $u {
+            if b == 0 {
+                a
+            } else {
+                (a as $i).wrapping_rem(b as $i) as $u
+            }
+        }
+
+        #[inline(always)]
+        fn $umod(a: $u, b: $u) -> $u {
+            if b == 0 {
+                a
+            } else {
+                a % b
+            }
+        }
+    };
 }
 
-#[inline(always)]
-fn smod64(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        a
-    } else {
-        (a as i64).wrapping_rem(b as i64) as u64
-    }
-}
-
-#[inline(always)]
-fn umod64(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        a
-    } else {
-        a % b
-    }
-}
-
-#[inline(always)]
-fn sdiv32(a: u32, b: u32) -> u32 {
-    if b == 0 {
-        0
-    } else {
-        (a as i32).wrapping_div(b as i32) as u32
-    }
-}
-
-#[inline(always)]
-fn smod32(a: u32, b: u32) -> u32 {
-    if b == 0 {
-        a
-    } else {
-        (a as i32).wrapping_rem(b as i32) as u32
-    }
-}
-
-#[inline(always)]
-fn umod32(a: u32, b: u32) -> u32 {
-    if b == 0 {
-        a
-    } else {
-        a % b
-    }
-}
+div_mod!(sdiv64, smod64, umod64, u64, i64);
+div_mod!(sdiv32, smod32, umod32, u32, i32);
 
 /// The new memory value and the value fetched (old value, or for `Cmpxchg`
 /// the value `r0` receives), masked to the access width.
