@@ -167,3 +167,25 @@ async fn trace_printk_and_ring_buffer_records_are_logged() {
     assert!(text_of(&root, "#map-events").contains("User space puts no entries"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_big_array_folds_so_the_run_s_change_stays_in_view() {
+    let src = ".type xdp\n.map slots, array, key=4, value=8, max_entries=64\n\
+        *(u32 *)(r10 - 4) = 9\nr1 = map[slots] ll\nr2 = r10\nr2 += -4\n\
+        call bpf_map_lookup_elem\nif r0 == 0 goto out\nr1 = 5\n*(u64 *)(r0 + 0) = r1\n\
+        out:\nr0 = 2\nexit\n";
+    let root = open_maps(src).await;
+    let folded: Element = find(&root, "#map-slots details.map-before-all");
+    assert!(!folded.has_attribute("open"), "64 entries start folded");
+    assert!(text_of(&root, "#map-slots details.map-before-all summary").contains("64 entries"));
+    // The one change is in the open table; the 63 others are folded.
+    let open_rows = root
+        .query_selector_all("#map-slots > table.map-after tr.diff-row")
+        .unwrap();
+    assert_eq!(open_rows.length(), 1);
+    assert!(text_of(&root, "#map-slots > table.map-after").contains("09 00 00 00"));
+    assert!(
+        text_of(&root, "#map-slots details.map-unchanged summary").contains("63 unchanged entries")
+    );
+    root.remove();
+}

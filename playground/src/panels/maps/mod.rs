@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use diff::{map_diff, Change};
+use diff::{map_diff, Change, DiffRow};
 use entry_form::EntryForm;
 use events::EventLog;
 
@@ -49,6 +49,9 @@ impl PartialEq for MapsProps {
             && self.on_reset == other.on_reset
     }
 }
+
+/// Entries shown open before the run; a bigger map folds its table.
+const FOLD_ROWS: usize = 16;
 
 /// A little-endian integer, when the bytes fit in 64 bits.
 pub fn as_int(bytes: &[u8]) -> String {
@@ -206,11 +209,23 @@ fn before_table(
             </tr>
         }
     });
-    html! {
+    let table = html! {
         <table class="listing map-before">
             <thead><tr><th>{ "key" }</th><th>{ "as int" }</th><th>{ "value" }</th><th>{ "as int" }</th><th></th></tr></thead>
             <tbody>{ for rows }</tbody>
         </table>
+    };
+    // A big map (an array's every index) folds, so the form and the run's
+    // changes stay in view.
+    if view.entries.len() > FOLD_ROWS {
+        html! {
+            <details class="map-before-all">
+                <summary>{ format!("{} entries", view.entries.len()) }</summary>
+                { table }
+            </details>
+        }
+    } else {
+        table
     }
 }
 
@@ -225,7 +240,7 @@ fn after_table(before: &MapView, after: &MapView, stale: bool) -> Html {
     );
     let show = |v: &Option<Vec<u8>>| v.as_ref().map(|b| hex(b)).unwrap_or_else(|| "-".into());
     let show_int = |v: &Option<Vec<u8>>| v.as_ref().map(|b| as_int(b)).unwrap_or_default();
-    let body = rows.iter().take(MAP_ROWS).map(|r| {
+    let row = |r: &DiffRow| {
         html! {
             <tr class={classes!("diff-row", r.change.word())}>
                 <td class="diff-mark">{ r.change.word() }</td>
@@ -234,7 +249,15 @@ fn after_table(before: &MapView, after: &MapView, stale: bool) -> Html {
                 <td class="mono">{ show(&r.after) }</td><td class="num mono">{ show_int(&r.after) }</td>
             </tr>
         }
-    });
+    };
+    let head = html! {
+        <thead><tr><th></th><th>{ "key" }</th><th>{ "as int" }</th><th>{ "before" }</th><th>{ "after" }</th><th>{ "as int" }</th></tr></thead>
+    };
+    // What the run changed first; the untouched entries folded below.
+    let (changed, same): (Vec<&DiffRow>, Vec<&DiffRow>) = rows
+        .iter()
+        .take(MAP_ROWS)
+        .partition(|r| r.change != Change::Same);
     html! {
         <>
             <h4 class="field-label">
@@ -243,11 +266,22 @@ fn after_table(before: &MapView, after: &MapView, stale: bool) -> Html {
             </h4>
             if rows.is_empty() {
                 <p class="hint">{ "empty" }</p>
+            } else if changed.is_empty() {
+                <p class="hint">{ "The run changed nothing in this map." }</p>
             } else {
                 <table class="listing map-after">
-                    <thead><tr><th></th><th>{ "key" }</th><th>{ "as int" }</th><th>{ "before" }</th><th>{ "after" }</th><th>{ "as int" }</th></tr></thead>
-                    <tbody>{ for body }</tbody>
+                    { head.clone() }
+                    <tbody>{ for changed.into_iter().map(row) }</tbody>
                 </table>
+            }
+            if !same.is_empty() {
+                <details class="map-unchanged">
+                    <summary>{ format!("{} unchanged entries", same.len()) }</summary>
+                    <table class="listing map-after">
+                        { head }
+                        <tbody>{ for same.into_iter().map(row) }</tbody>
+                    </table>
+                </details>
             }
         </>
     }
