@@ -63,7 +63,8 @@ pub struct Settings {
 /// Where the verifier stepper and the run debugger are.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Position {
-    /// The program had been run (so the steps below mean something).
+    /// The steps below belong to a current run (it had been run and not
+    /// edited since), so opening the document steps back to them.
     #[serde(default)]
     pub ran: bool,
     /// The verifier step.
@@ -189,8 +190,8 @@ impl Snapshot {
         Ok(snapshot)
     }
 
-    /// The workspace this document describes, run (and stepped to its
-    /// position) when it had been run.
+    /// The workspace this document describes, run at once (as a share link
+    /// always was) and stepped to its position when that was current.
     pub fn into_workspace(self) -> Workspace {
         let packets = self
             .packets
@@ -206,11 +207,11 @@ impl Snapshot {
         if let Some(t) = self.settings.tracing {
             ws.tracing = t;
         }
-        if !self.position.ran {
-            return ws;
+        let mut ws = Rc::new(ws.ran());
+        if self.position.ran {
+            ws = ws.reduce(Action::Step(StepMove::To(self.position.step)));
         }
-        let mut ws = Rc::new(ws.ran()).reduce(Action::Step(StepMove::To(self.position.step)));
-        if self.position.run_active {
+        if self.position.ran && self.position.run_active {
             ws = ws.reduce(Action::RunStep(RunMove::To(self.position.run_pos)));
         }
         let mut ws = Rc::unwrap_or_clone(ws);
@@ -297,8 +298,13 @@ mod tests {
         assert_eq!(ws.source, "exit");
         assert_eq!(ws.packets.items.len(), 1);
         assert!(
-            ws.report.is_none(),
-            "not run: the document did not say it had been"
+            ws.report.is_some(),
+            "run at once, as share links always were"
+        );
+        assert_eq!(
+            ws.step,
+            ws.step_count() - 1,
+            "on the error of `exit` (R0 !read_ok)"
         );
     }
 }
