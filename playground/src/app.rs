@@ -86,6 +86,12 @@ pub fn App() -> Html {
 
     // Help (`?` or the toolbar button) and the display settings.
     let help_open = use_state(|| false);
+    // The editor's cursor line (view state, not part of the workspace).
+    let cursor_line = use_state(|| None::<u32>);
+    let on_cursor_line = {
+        let cursor_line = cursor_line.clone();
+        Callback::from(move |line: u32| cursor_line.set(Some(line)))
+    };
     let theme = use_state(prefs::load_theme);
     let text_size = use_state(prefs::load_text_size);
     let open_help = {
@@ -271,12 +277,12 @@ pub fn App() -> Html {
             <main class="workspace">
                 <ObjectOpener source={AttrValue::from(workspace.source.clone())} on_load={on_object}>
                     <Editor source={AttrValue::from(workspace.source.clone())} {error} {problems} {current_line} {on_edit} {on_run}
-                        breakpoints={workspace.debug.breakpoints.clone()} {on_breakpoint} />
+                        breakpoints={workspace.debug.breakpoints.clone()} {on_breakpoint} {on_cursor_line} />
                 </ObjectOpener>
                 <div class="side">
                     <ResultPanel report={workspace.report.clone()} stale={workspace.stale}
                         packet_error={workspace.packet_error.clone()} />
-                    <Inspector workspace={workspace.clone()} />
+                    <Inspector workspace={workspace.clone()} cursor_line={*cursor_line} />
                 </div>
             </main>
             { help }

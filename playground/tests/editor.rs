@@ -128,3 +128,40 @@ async fn vim_keys_edit_move_undo_and_are_remembered() {
     root.remove();
     LocalStorage::clear();
 }
+
+#[wasm_bindgen_test]
+async fn the_program_view_marks_the_instructions_of_the_cursor_line() {
+    let root = fresh().await;
+    type_program(&root, "r0 = 1\nr1 = 0x100000000 ll\nexit\n").await;
+    run(&root).await;
+    click(&root, "#tab-program").await;
+    let marked = |root: &Element| {
+        let rows = root.query_selector_all("#listing tr.from-cursor").unwrap();
+        (0..rows.length())
+            .filter_map(|i| rows.item(i))
+            .filter_map(|n| n.text_content())
+            .collect::<Vec<String>>()
+    };
+    assert!(marked(&root).is_empty());
+    // A click on line 2 (the two-slot lddw) marks its instruction.
+    let area: HtmlTextAreaElement = find(&root, "#editor-input");
+    area.set_selection_range(10, 10).unwrap();
+    area.click();
+    settle().await;
+    let rows = marked(&root);
+    assert!(!rows.is_empty(), "nothing marked");
+    assert!(rows.iter().all(|r| !r.contains("exit")), "{rows:?}");
+    assert!(rows[0].contains("0x100000000"), "{rows:?}");
+    // Moving to line 3 with a key moves the mark.
+    area.set_selection_range(28, 28).unwrap();
+    let init = KeyboardEventInit::new();
+    init.set_key("ArrowDown");
+    init.set_bubbles(true);
+    area.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keyup", &init).unwrap())
+        .unwrap();
+    settle().await;
+    let rows = marked(&root);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("exit"), "{rows:?}");
+    root.remove();
+}

@@ -55,6 +55,9 @@ pub struct EditorProps {
     /// A line number in the gutter was clicked.
     #[prop_or_default]
     pub on_breakpoint: Callback<u32>,
+    /// The cursor moved to another line (1-based).
+    #[prop_or_default]
+    pub on_cursor_line: Callback<u32>,
     /// The text cannot be changed (a read-only embed); it can still be
     /// selected, copied and run.
     #[prop_or_default]
@@ -141,6 +144,23 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
+    // Where the cursor is, for the program view (after clicks and keys).
+    let on_caret = {
+        let on_cursor_line = props.on_cursor_line.clone();
+        let last = use_mut_ref(|| 0u32);
+        Callback::from(move |e: Event| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            let text = area.value();
+            let at = byte_offset(&text, area.selection_start().ok().flatten().unwrap_or(0));
+            let line = text[..at].matches('\n').count() as u32 + 1;
+            if *last.borrow() != line {
+                *last.borrow_mut() = line;
+                on_cursor_line.emit(line);
+            }
+        })
+    };
+    let onkeyup = on_caret.reform(|e: KeyboardEvent| e.into());
+    let onclick = on_caret.reform(|e: MouseEvent| e.into());
     let onscroll = {
         let overlay = overlay.clone();
         let gutter = gutter.clone();
@@ -205,6 +225,8 @@ pub fn Editor(props: &EditorProps) -> Html {
                         ref={input_ref}
                         {oninput}
                         {onkeydown}
+                        {onkeyup}
+                        {onclick}
                         {onscroll}
                     />
                 </div>

@@ -18,6 +18,9 @@ pub struct InspectorProps {
     /// can be edited.
     #[prop_or_default]
     pub embed: Option<Rc<Embed>>,
+    /// The editor's cursor line, for the program view.
+    #[prop_or_default]
+    pub cursor_line: Option<u32>,
 }
 
 const TABS: [(Tab, &str); 5] = [
@@ -143,7 +146,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         }
         (Tab::Program, Some(a)) => {
             let current = ws.current_insn();
-            html! { <ProgramPanel analysis={a} {current} {on_pick}
+            html! { <ProgramPanel analysis={a} {current} {on_pick} cursor_line={props.cursor_line}
             breakpoints={ws.debug.breakpoints.clone()} on_breakpoint={on_breakpoint} /> }
         }
         (Tab::Run, Some(a)) => {

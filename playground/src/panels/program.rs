@@ -1,5 +1,6 @@
 //! The assembled program: index, bytes and both syntaxes per slot, linked to
-//! the verifier stepper (click a row to jump to its next step), with a
+//! the verifier stepper (click a row to jump to its next step) and to the
+//! editor (the rows of the cursor's source line are marked), with a
 //! breakpoint toggle per row for the run debugger; hovering a row that read
 //! or wrote the packet names the bytes and their protocol fields.
 
@@ -24,6 +25,9 @@ pub struct ProgramProps {
     /// A row's breakpoint toggle was pressed (with the row's source line).
     #[prop_or_default]
     pub on_breakpoint: Callback<u32>,
+    /// The editor's cursor line: its instructions are marked (source -> program).
+    #[prop_or_default]
+    pub cursor_line: Option<u32>,
 }
 
 impl PartialEq for ProgramProps {
@@ -31,6 +35,7 @@ impl PartialEq for ProgramProps {
         Rc::ptr_eq(&self.analysis, &other.analysis)
             && self.current == other.current
             && self.breakpoints == other.breakpoints
+            && self.cursor_line == other.cursor_line
     }
 }
 
@@ -51,6 +56,7 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
             "insn-row",
             (props.current == Some(index)).then_some("current"),
             (error_insn == Some(index)).then_some("error-row"),
+            (row.line.is_some() && row.line == props.cursor_line).then_some("from-cursor"),
         );
         // What the run did to the packet here, e.g. "read bytes 12-13: Ethernet EtherType".
         let touched = props
