@@ -113,10 +113,11 @@ pub fn TracingInputs(props: &TracingInputsProps) -> Html {
         }
     };
     html! {
-        <section class="tracing-inputs" aria-label="Tracing inputs">
+        <details class="sub tracing-inputs" open=true>
+            <summary>{ "Tracing inputs: the event and the process table (an edit runs again)" }</summary>
             { event }
             <ProcessTable tracing={props.tracing.clone()} on_edit={props.on_edit.clone()} />
-        </section>
+        </details>
     }
 }
 
