@@ -343,8 +343,7 @@ async fn a_share_link_opens_the_same_workspace_in_a_fresh_profile() {
     page.tab("packet").await;
     page.click("#packet-add").await;
     page.wait_text(".packet-heading", "Packet 2").await;
-    // Run again, so the link holds a run workspace (an edited one opens as
-    // edited, not run).
+    // Run on the new packet before sharing, as a user would.
     page.run().await;
     page.wait_text("#result", "Rejected by the verifier").await;
     let url = page.share().await;
