@@ -10,9 +10,7 @@ use vm_core::asm::{assemble_with, Syntax};
 use vm_core::conformance::ConformanceEnv;
 use vm_core::disasm::disassemble;
 use vm_core::elf::ElfObject;
-use vm_core::interp::{
-    CompiledProgram, InterpErrorKind, Memory, RegionKind, Stop, Trace, Vm, VmConfig,
-};
+use vm_core::interp::{CompiledProgram, Memory, RegionKind, Stop, Trace, Vm, VmConfig};
 use vm_core::isa::{decode, Reg};
 use vm_core::maps::{Maps, MapsConfig};
 use vm_core::run::{run, Input, KprobeEvent, RunError, TracepointEvent};
@@ -152,14 +150,7 @@ pub fn verify_and_run(data: &[u8]) {
         _ => Input::packet(data.to_vec()),
     };
     if let Err(RunError::Exec(e)) = run(&prog, &input, &mut maps) {
-        if matches!(
-            e.kind,
-            InterpErrorKind::Memory(_)
-                | InterpErrorKind::PcOutOfRange { .. }
-                | InterpErrorKind::JumpIntoLdImm64
-                | InterpErrorKind::CallStackOverflow { .. }
-                | InterpErrorKind::PacketLoad { .. }
-        ) {
+        if e.kind.is_verifier_preventable() {
             panic!("accepted by the verifier but faults at run time: {e}");
         }
     }

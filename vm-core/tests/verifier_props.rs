@@ -10,7 +10,6 @@
 mod corpus;
 
 use proptest::prelude::*;
-use vm_core::interp::InterpErrorKind;
 use vm_core::isa::{decode, encode_raw, RawInsn};
 use vm_core::maps::{Maps, MapsConfig};
 use vm_core::run::{run, Input, KprobeEvent, RunError, TracepointEvent};
@@ -85,11 +84,7 @@ fn run_checked(prog: &Program, data: &[u8], name: &str) {
     match run(prog, &input, &mut maps) {
         Ok(_) | Err(RunError::Input(_)) | Err(RunError::Maps(_)) => {}
         Err(RunError::Exec(e)) => match e.kind {
-            InterpErrorKind::Memory(_)
-            | InterpErrorKind::PcOutOfRange { .. }
-            | InterpErrorKind::JumpIntoLdImm64
-            | InterpErrorKind::CallStackOverflow { .. }
-            | InterpErrorKind::PacketLoad { .. } => {
+            ref kind if kind.is_verifier_preventable() => {
                 let hex: Vec<String> = encode_raw(&prog.insns)
                     .iter()
                     .map(|r| r.to_bytes().iter().map(|b| format!("{b:02x}")).collect())

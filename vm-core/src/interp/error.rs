@@ -67,6 +67,24 @@ pub struct InterpError {
     pub kind: InterpErrorKind,
 }
 
+impl InterpErrorKind {
+    /// True for the faults a program the verifier accepted must never hit:
+    /// bad memory access, leaving the program, a jump into `lddw`, too deep
+    /// calls, an out-of-packet `LD_ABS`. Seeing one after an accepting
+    /// verdict is a verifier soundness bug (the property tests and the
+    /// `verify` fuzz target check this).
+    pub fn is_verifier_preventable(&self) -> bool {
+        matches!(
+            self,
+            InterpErrorKind::Memory(_)
+                | InterpErrorKind::PcOutOfRange { .. }
+                | InterpErrorKind::JumpIntoLdImm64
+                | InterpErrorKind::CallStackOverflow { .. }
+                | InterpErrorKind::PacketLoad { .. }
+        )
+    }
+}
+
 impl fmt::Display for InterpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "insn {}: ", self.pc)?;
@@ -107,3 +125,17 @@ impl fmt::Display for InterpError {
 
 #[cfg(feature = "std")]
 impl std::error::Error for InterpError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_faults_a_verified_program_cannot_hit_are_verifier_preventable() {
+        assert!(InterpErrorKind::JumpIntoLdImm64.is_verifier_preventable());
+        assert!(InterpErrorKind::PcOutOfRange { target: 9 }.is_verifier_preventable());
+        // Running out of budget or a helper's own failure can happen to any program.
+        assert!(!InterpErrorKind::BudgetExhausted { budget: 1 }.is_verifier_preventable());
+        assert!(!InterpErrorKind::UnknownHelper(999).is_verifier_preventable());
+    }
+}
