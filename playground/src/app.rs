@@ -14,12 +14,14 @@ use crate::panels::{
 use crate::prefs::{self, TextSize, Theme};
 use crate::session::{Report, SAMPLE_PACKET_HEX};
 use crate::share;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, View};
 use crate::state::{Action, Workspace, DEFAULT_SOURCE};
 use crate::storage;
 
 /// The starting workspace: a share link wins (run at once, stepped to its
-/// step), then what local storage saved (not run), then the first example.
+/// step), then what local storage saved (on its tab, and run and stepped
+/// to its step when it had been run and not edited since, as a link
+/// opens), then the first example.
 /// An embed never reads local storage: it shows its link's workspace, or
 /// the first program, run. A damaged link is named in the returned notice
 /// and the saved workspace opens instead, untouched.
@@ -42,7 +44,18 @@ fn initial_workspace(embedded: bool) -> (Workspace, Option<String>) {
     .with_packets(storage::load_packets().and_then(|j| PacketList::from_json(&j)))
     .with_map_edits(storage::load_map_edits())
     .with_debug(storage::load_tracing(), storage::load_breakpoints());
-    (saved, notice)
+    let Some(view) = storage::load_view() else {
+        return (saved, notice);
+    };
+    if view.position.ran {
+        // Should this run crash the page, the next reload opens the
+        // workspace unrun rather than crashing again (the app saves the
+        // real position once it has rendered).
+        let mut unrun = view.clone();
+        unrun.position.ran = false;
+        storage::save_view(&unrun);
+    }
+    (view.open(saved), notice)
 }
 
 /// The whole playground.
@@ -82,6 +95,14 @@ pub fn App() -> Html {
     use_effect_with(workspace.tracing.clone(), storage::save_tracing);
     use_effect_with(workspace.debug.breakpoints.clone(), |b| {
         storage::save_breakpoints(b)
+    });
+    // The tab and the steppers' position, on every move: a small record
+    // whose save costs far less than the step's render (see README), so
+    // nothing waits on a timer and a tab closed right after keeps the step.
+    use_effect_with(View::of(&workspace), move |view| {
+        if save {
+            storage::save_view(view)
+        }
     });
 
     // Help (`?` or the toolbar button) and the display settings.

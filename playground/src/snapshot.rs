@@ -123,12 +123,7 @@ impl Snapshot {
                 breakpoints: ws.debug.breakpoints.clone(),
                 tracing: (ws.tracing != TracingInput::default()).then(|| ws.tracing.clone()),
             },
-            Position {
-                ran: ws.report.is_some() && !ws.stale,
-                step: ws.step,
-                run_pos: ws.debug.pos,
-                run_active: ws.debug.active,
-            },
+            Position::of(ws),
         )
     }
 
@@ -207,16 +202,69 @@ impl Snapshot {
         if let Some(t) = self.settings.tracing {
             ws.tracing = t;
         }
-        let mut ws = Rc::new(ws.ran());
-        if self.position.ran {
-            ws = ws.reduce(Action::Step(StepMove::To(self.position.step)));
+        self.position.step(ws.ran())
+    }
+}
+
+impl Position {
+    /// Where the steppers of `ws` are.
+    pub fn of(ws: &Workspace) -> Position {
+        Position {
+            ran: ws.report.is_some() && !ws.stale,
+            step: ws.step,
+            run_pos: ws.debug.pos,
+            run_active: ws.debug.active,
         }
-        if self.position.ran && self.position.run_active {
-            ws = ws.reduce(Action::RunStep(RunMove::To(self.position.run_pos)));
+    }
+
+    /// `ws` (just run) stepped to this position when it was current, on
+    /// the tab it had.
+    pub fn step(&self, ws: Workspace) -> Workspace {
+        let tab = ws.tab;
+        let mut ws = Rc::new(ws);
+        if self.ran {
+            ws = ws.reduce(Action::Step(StepMove::To(self.step)));
+        }
+        if self.ran && self.run_active {
+            ws = ws.reduce(Action::RunStep(RunMove::To(self.run_pos)));
         }
         let mut ws = Rc::unwrap_or_clone(ws);
-        ws.tab = tab_from_name(&self.settings.tab);
+        ws.tab = tab;
         ws
+    }
+}
+
+/// What local storage keeps beside the workspace's parts so a reload opens
+/// where the user was: the open tab and the steppers' position (the rest of
+/// [`Settings`] is saved on its own).
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct View {
+    /// The open inspector tab, as [`Settings::tab`] names it.
+    #[serde(default)]
+    pub tab: String,
+    /// Where the steppers are.
+    #[serde(default)]
+    pub position: Position,
+}
+
+impl View {
+    /// The view of `ws`.
+    pub fn of(ws: &Workspace) -> View {
+        View {
+            tab: tab_name(ws.tab).into(),
+            position: Position::of(ws),
+        }
+    }
+
+    /// `ws` (saved, not run) opened on this view: on its tab, and run and
+    /// stepped to the position when that was current (as a link opens).
+    pub fn open(&self, mut ws: Workspace) -> Workspace {
+        ws.tab = tab_from_name(&self.tab);
+        if self.position.ran {
+            self.position.step(ws.ran())
+        } else {
+            ws
+        }
     }
 }
 

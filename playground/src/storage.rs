@@ -72,3 +72,16 @@ pub fn load_breakpoints() -> Option<Vec<u32>> {
 pub fn save_breakpoints(lines: &[u32]) {
     let _ = LocalStorage::set(BREAKPOINTS_KEY, lines);
 }
+
+const VIEW_KEY: &str = "bpfplay.view";
+
+/// The saved tab and steppers' position, if any.
+pub fn load_view() -> Option<crate::snapshot::View> {
+    LocalStorage::get(VIEW_KEY).ok()
+}
+
+/// Saves the tab and the steppers' position. A step writes only this small
+/// record (about 100 bytes), so the stepper saves on every move.
+pub fn save_view(view: &crate::snapshot::View) {
+    let _ = LocalStorage::set(VIEW_KEY, view);
+}

@@ -2,7 +2,8 @@
 //! exported from a workspace imports back to the same workspace (source,
 //! packets, map edits, settings, step); a bad or truncated file is refused
 //! with a message and the workspace stays; share links of today and of the
-//! first format open; a damaged link says so and the saved workspace opens.
+//! first format open; a damaged link says so and the saved workspace opens;
+//! a reload opens on the tab and step the user left.
 #![cfg(target_arch = "wasm32")]
 
 use gloo_storage::{LocalStorage, Storage};
@@ -210,4 +211,65 @@ async fn share_links_old_and_new_open_and_a_damaged_one_keeps_the_saved_workspac
     assert!(text.contains("cut short"), "{text}");
     assert_eq!(editor_text(&root), saved);
     root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_opens_on_the_same_tab_and_step_as_a_link_would() {
+    LocalStorage::clear();
+    let root = mount().await;
+    type_program(&root, SOURCE).await;
+    run(&root).await;
+    click(&root, "#tab-verifier").await;
+    click(&root, "#step-first").await;
+    click(&root, "#step-forward").await;
+    click(&root, "#step-forward").await;
+    let step = text_of(&root, "#step-count");
+    assert!(step.starts_with("step 3 /"), "{step}");
+    click(&root, "#tab-run").await;
+    click(&root, "#run-forward").await;
+    click(&root, "#run-forward").await;
+    let executed = text_of(&root, "#run-pos");
+    assert!(executed.starts_with("executed 2 /"), "{executed}");
+    root.remove();
+
+    // The reload: the Run tab, the debugger where it was, the verifier on
+    // its step (not the first or the error step a fresh run opens on).
+    let root = mount().await;
+    assert_eq!(text_of(&root, "#run-pos"), executed);
+    click(&root, "#tab-verifier").await;
+    assert_eq!(text_of(&root, "#step-count"), step);
+
+    // An edit since the run: the reload opens the text unrun, on its tab.
+    click(&root, "#tab-maps").await;
+    type_program(&root, "r0 = 9\nexit\n").await;
+    root.remove();
+    let root = mount().await;
+    assert_eq!(editor_text(&root), "r0 = 9\nexit\n");
+    assert!(
+        result_text(&root).contains("Press Run"),
+        "not run: {}",
+        result_text(&root)
+    );
+    assert!(root
+        .query_selector("#tab-maps[aria-selected=true]")
+        .unwrap()
+        .is_some());
+    root.remove();
+}
+
+/// The view is saved on every step, synchronously: this is what that costs.
+#[wasm_bindgen_test]
+fn saving_the_view_costs_microseconds() {
+    let ws = workspace();
+    let view = playground::snapshot::View::of(&ws);
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let n = 2000;
+    let t0 = perf.now();
+    for _ in 0..n {
+        playground::storage::save_view(&view);
+    }
+    let per = (perf.now() - t0) / f64::from(n);
+    web_sys::console::log_1(&format!("save_view: {:.1} µs per save", per * 1000.0).into());
+    assert!(per < 1.0, "a save took {per} ms; save less often");
+    assert_eq!(playground::storage::load_view(), Some(view));
 }
