@@ -12,8 +12,18 @@
 //! runs one more; every chunk answers with its outcomes and the progress.
 //! A chunk runs for at most [`CHUNK_MS`], so Cancel (dropping the bridge,
 //! which closes the worker) takes effect within one chunk.
+//!
+//! A worker that cannot start is reported, never waited on forever: a
+//! browser that refuses to make one is found by a probe before gloo-worker
+//! (which would panic) is asked; a loader that cannot import the module
+//! says why over a `BroadcastChannel`; a worker that does not answer a
+//! request within [`Launch::answer_within_ms`] is given up. Each arrives as
+//! [`BatchOutput::Lost`].
+
+use std::rc::Rc;
 
 use gloo_worker::{Codec, HandlerId, Registrable, Spawnable, Worker, WorkerBridge, WorkerScope};
+
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -46,6 +56,9 @@ pub enum BatchInput {
 pub enum BatchOutput {
     /// The program cannot run (assembly error, verifier rejection, maps).
     Failed(String),
+    /// The worker could not start, or stopped answering: why, in words.
+    /// The page sends nothing more; the batch can be run again.
+    Lost(String),
     /// The outcomes of one chunk: (packet name, outcome), in packet order.
     Chunk {
         /// This chunk's outcomes.
@@ -190,29 +203,198 @@ pub fn in_worker() -> bool {
         .is_ok()
 }
 
-/// Starts a batch worker; `on_output` hears every answer. Dropping the
-/// bridge closes the worker (after the chunk it is running).
-pub fn spawn(
-    on_output: impl Fn(BatchOutput) + 'static,
-) -> Result<WorkerBridge<BatchWorker>, String> {
-    let glue = GLUE_URL.with(String::clone);
+/// How the page starts batch workers. The default loads the page's own
+/// module; tests point `script` elsewhere to make the worker fail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Launch {
+    /// The wasm-bindgen JS the worker imports (`None`: the page's own; its
+    /// wasm is beside it as `NAME_bg.wasm`).
+    pub script: Option<String>,
+    /// How long the worker may take to answer one request (starting up
+    /// and preparing the program included) before it is given up.
+    pub answer_within_ms: u32,
+}
+
+impl Default for Launch {
+    fn default() -> Self {
+        Launch {
+            script: None,
+            answer_within_ms: 15_000,
+        }
+    }
+}
+
+thread_local! {
+    static LAUNCH: std::cell::RefCell<Launch> = std::cell::RefCell::new(Launch::default());
+    static SPAWNED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Sets how later batch workers start.
+pub fn set_launch(launch: Launch) {
+    LAUNCH.with(|l| *l.borrow_mut() = launch);
+}
+
+/// An exception's message (`TypeError: ...`), for the page to show.
+fn js_error_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.to_string()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// A script as a Blob URL, for a worker to load.
+fn script_url(code: &str) -> Result<String, String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(code));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| {
+        format!(
+            "cannot make the worker's loader script ({})",
+            js_error_text(&e)
+        )
+    })?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| {
+        format!(
+            "cannot make a URL for the worker's loader script ({})",
+            js_error_text(&e)
+        )
+    })
+}
+
+/// Makes and ends an empty worker: whether this browser, page and its
+/// content security policy let a Blob URL worker be made, which the real
+/// one (made by gloo-worker, which panics when the constructor throws)
+/// needs.
+fn probe_worker() -> Result<(), String> {
+    let url = script_url("")?;
+    let made = web_sys::Worker::new(&url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    match made {
+        Ok(w) => {
+            w.terminate();
+            Ok(())
+        }
+        Err(e) => Err(format!(
+            "the browser would not start a web worker ({})",
+            js_error_text(&e)
+        )),
+    }
+}
+
+/// A running batch worker. [`BatchBridge::send`] asks it for work; dropping
+/// the bridge closes the worker (after the chunk it is running).
+pub struct BatchBridge {
+    bridge: WorkerBridge<BatchWorker>,
+    lost: Rc<dyn Fn(String)>,
+    answers: Rc<std::cell::Cell<u64>>,
+    answer_within_ms: u32,
+    // Hears the loader's failure; closed with the bridge.
+    channel: web_sys::BroadcastChannel,
+    _listener: gloo_events::EventListener,
+}
+
+impl BatchBridge {
+    /// Sends `input`; when no answer comes within the launch's time, the
+    /// callback hears [`BatchOutput::Lost`].
+    pub fn send(&self, input: BatchInput) {
+        self.bridge.send(input);
+        let (answers, lost) = (self.answers.clone(), Rc::downgrade(&self.lost));
+        let before = answers.get();
+        let ms = self.answer_within_ms;
+        wasm_bindgen_futures::spawn_local(async move {
+            yew::platform::time::sleep(std::time::Duration::from_millis(ms.into())).await;
+            // A dropped bridge (finished, cancelled) holds no callback.
+            if let (true, Some(lost)) = (answers.get() == before, lost.upgrade()) {
+                lost(format!(
+                    "the worker did not answer within {:.1} s",
+                    f64::from(ms) / 1000.0
+                ));
+            }
+        });
+    }
+}
+
+impl Drop for BatchBridge {
+    fn drop(&mut self) {
+        self.channel.close();
+    }
+}
+
+/// Starts a batch worker; `on_output` hears every answer, and
+/// [`BatchOutput::Lost`] (at most once) when the worker cannot start or
+/// stops answering; after that it hears nothing more.
+pub fn spawn(on_output: impl Fn(BatchOutput) + 'static) -> Result<BatchBridge, String> {
+    let launch = LAUNCH.with(|l| l.borrow().clone());
+    let glue = launch
+        .script
+        .clone()
+        .unwrap_or_else(|| GLUE_URL.with(String::clone));
     // wasm-bindgen puts the wasm beside its JS as NAME_bg.wasm (Trunk:
     // playground-HASH.js and playground-HASH_bg.wasm).
     let wasm = format!("{}_bg.wasm", glue.strip_suffix(".js").unwrap_or(&glue));
+    probe_worker()?;
+
+    // One callback for the worker's answers and for its loss; after a loss
+    // it hears nothing, so a late answer cannot follow the error.
+    let gone = Rc::new(std::cell::Cell::new(false));
+    let answers = Rc::new(std::cell::Cell::new(0u64));
+    let on_output = Rc::new(on_output);
+    let lost: Rc<dyn Fn(String)> = {
+        let (gone, on_output) = (gone.clone(), on_output.clone());
+        Rc::new(move |why: String| {
+            if !gone.replace(true) {
+                on_output(BatchOutput::Lost(why));
+            }
+        })
+    };
+    let on_answer = {
+        let (gone, answers) = (gone.clone(), answers.clone());
+        move |out: BatchOutput| {
+            answers.set(answers.get() + 1);
+            if !gone.get() {
+                on_output(out);
+            }
+        }
+    };
+
+    let n = SPAWNED.with(|c| c.replace(c.get().wrapping_add(1)));
+    let name = format!("bpfplay-batch-{n}-{}", js_sys::Math::random());
+    let channel = web_sys::BroadcastChannel::new(&name).map_err(|e| {
+        format!(
+            "cannot open a channel to the worker ({})",
+            js_error_text(&e)
+        )
+    })?;
+    let listener = {
+        let lost = Rc::downgrade(&lost);
+        gloo_events::EventListener::new(&channel, "message", move |e| {
+            let why = e
+                .dyn_ref::<web_sys::MessageEvent>()
+                .and_then(|m| m.data().as_string())
+                .unwrap_or_default();
+            if let Some(lost) = lost.upgrade() {
+                lost(format!(
+                    "the worker could not load the playground's code ({why})"
+                ));
+            }
+        })
+    };
     let loader = format!(
         "import({glue:?}).then(async (m) => {{ await m.default({{ module_or_path: {wasm:?} }}); m.bpfplay_batch_worker(); }})\
-         .catch((e) => {{ console.error('batch worker failed to start', e); self.close(); }});"
+         .catch((e) => {{ console.error('batch worker failed to start', e); \
+         new BroadcastChannel({name:?}).postMessage(String(e)); }});"
     );
-    let parts = js_sys::Array::of1(&JsValue::from_str(&loader));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "cannot make the worker's loader script".to_string())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "cannot make a URL for the worker's loader script".to_string())?;
+    let url = script_url(&loader)?;
     let bridge = BatchWorker::spawner()
         .encoding::<JsonCodec>()
-        .callback(on_output)
+        .callback(on_answer)
         .spawn_with_loader(&url);
-    Ok(bridge)
+    Ok(BatchBridge {
+        bridge,
+        lost,
+        answers,
+        answer_within_ms: launch.answer_within_ms,
+        channel,
+        _listener: listener,
+    })
 }

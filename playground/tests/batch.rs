@@ -1,7 +1,9 @@
 //! The batch run in its web worker, in headless Chromium: the worker gives
 //! exactly what a run on the page gives for the same packets, the Packets
 //! tab shows the same counts, the worker runs only the chunks it is asked
-//! for, and Cancel stops it part way.
+//! for, and Cancel stops it part way. A worker that cannot load, that the
+//! browser refuses, or that never answers is named in the Packets tab, Run
+//! works again, and a small batch runs on the page instead.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -9,7 +11,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use gloo_storage::Storage;
-use playground::batch_worker::{self, BatchInput, BatchOutput};
+use playground::batch_worker::{self, BatchInput, BatchOutput, Launch};
 use playground::map_edits::{MapEdit, MapEdits};
 use playground::packet_list::{PacketItem, PacketList, PacketSource};
 use playground::session::BatchOutcome;
@@ -57,13 +59,11 @@ async fn in_worker(
     items: &[PacketItem],
 ) -> Vec<(String, BatchOutcome)> {
     let got = Rc::new(RefCell::new((Vec::new(), false, None::<String>)));
-    let bridge = Rc::new(RefCell::new(
-        None::<gloo_worker::WorkerBridge<batch_worker::BatchWorker>>,
-    ));
+    let bridge = Rc::new(RefCell::new(None::<batch_worker::BatchBridge>));
     let on_output = {
         let (got, bridge) = (got.clone(), bridge.clone());
         move |out: BatchOutput| match out {
-            BatchOutput::Failed(e) => got.borrow_mut().2 = Some(e),
+            BatchOutput::Failed(e) | BatchOutput::Lost(e) => got.borrow_mut().2 = Some(e),
             BatchOutput::Chunk {
                 outcomes,
                 done,
@@ -172,6 +172,23 @@ async fn the_worker_runs_only_the_chunks_it_is_asked_for() {
     assert!(chunks.borrow()[1].0 > done);
 }
 
+/// The verdict counts of a run on the page, as the chart's label says them.
+fn page_counts(items: &[PacketItem]) -> String {
+    let here = batch_worker::run_all(DROP_SHORT, &MapEdits::default(), items).unwrap();
+    playground::panels::packets::verdict_counts(&here)
+        .iter()
+        .map(|(v, n)| format!("{v}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The Packets tab chart's counts.
+fn chart_counts(root: &Element) -> String {
+    find::<Element>(root, "#batch-chart")
+        .get_attribute("aria-label")
+        .unwrap_or_default()
+}
+
 async fn open_packets_with(list: &PacketList) -> Element {
     gloo_storage::LocalStorage::set("bpfplay.packets", list.to_json()).unwrap();
     let root = mount().await;
@@ -193,13 +210,8 @@ async fn the_packets_tab_counts_what_the_page_would_and_cancel_stops_it() {
         text_of(&root, ".batch").contains("2000 / 2000 packets")
     })
     .await;
-    let here = batch_worker::run_all(DROP_SHORT, &MapEdits::default(), &items).unwrap();
-    let expected: Vec<String> = playground::panels::packets::verdict_counts(&here)
-        .iter()
-        .map(|(v, n)| format!("{v}: {n}"))
-        .collect();
-    let chart: Element = find(&root, "#batch-chart");
-    assert_eq!(chart.get_attribute("aria-label"), Some(expected.join(", ")));
+    let expected = page_counts(&items);
+    assert_eq!(chart_counts(&root), expected);
 
     // A long batch, cancelled: the progress stops part way and stays there.
     let many = PacketList {
@@ -230,5 +242,127 @@ async fn the_packets_tab_counts_what_the_page_would_and_cancel_stops_it() {
     yew::platform::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(progress(), stopped, "nothing runs after Cancel");
     assert!(stopped < 20_000.0, "stopped part way: {stopped}");
+    root.remove();
+}
+
+fn origin() -> String {
+    web_sys::window().unwrap().location().origin().unwrap()
+}
+
+fn lost_text(root: &Element) -> String {
+    text_of(root, "#batch-lost")
+}
+
+/// Clicks Run on all packets with workers started as `launch` says, and
+/// waits for the Packets tab to say the batch could not start.
+async fn run_batch_with(root: &Element, launch: Launch) -> String {
+    batch_worker::set_launch(launch);
+    click(root, "#batch-run").await;
+    until("the batch to give up", || {
+        root.query_selector("#batch-lost").unwrap().is_some()
+    })
+    .await;
+    batch_worker::set_launch(Launch::default());
+    let run: Element = find(root, "#batch-run");
+    assert!(!run.has_attribute("disabled"), "Run is usable again");
+    assert!(root.query_selector("#batch-cancel").unwrap().is_none());
+    lost_text(root)
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_that_cannot_load_says_why_and_the_page_can_run_the_batch() {
+    let items = packets(40);
+    let root = open_packets_with(&PacketList {
+        items: items.clone(),
+        selected: 0,
+    })
+    .await;
+    type_program(&root, DROP_SHORT).await;
+    let missing = format!("{}/no-such-dir/playground.js", origin());
+    let why = run_batch_with(
+        &root,
+        Launch {
+            script: Some(missing.clone()),
+            ..Launch::default()
+        },
+    )
+    .await;
+    assert!(
+        why.contains("The batch could not start") && why.contains(&missing),
+        "{why}"
+    );
+
+    // The page runs the 40 packets instead, and says so.
+    click(&root, "#batch-on-page").await;
+    let expected = page_counts(&items);
+    assert_eq!(chart_counts(&root), expected);
+    assert!(text_of(&root, "#batch-where").contains("on this page"));
+    assert!(root.query_selector("#batch-lost").unwrap().is_none());
+
+    // A worker that cannot start leaves those results; a working one
+    // replaces them.
+    let why = run_batch_with(
+        &root,
+        Launch {
+            script: Some(missing),
+            ..Launch::default()
+        },
+    )
+    .await;
+    assert!(why.contains("could not start"), "{why}");
+    assert_eq!(chart_counts(&root), expected);
+    click(&root, "#batch-run").await;
+    until("the worker's batch", || {
+        text_of(&root, ".batch").contains("40 / 40 packets")
+            && root.query_selector("#batch-where").unwrap().is_none()
+    })
+    .await;
+    assert_eq!(chart_counts(&root), expected);
+    assert!(root.query_selector("#batch-lost").unwrap().is_none());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_worker_and_a_silent_one_are_named() {
+    let root = open_packets_with(&PacketList {
+        items: packets(3),
+        selected: 0,
+    })
+    .await;
+    type_program(&root, DROP_SHORT).await;
+
+    // The Worker constructor throws (a content security policy, a sandbox).
+    let global = js_sys::global();
+    let key = wasm_bindgen::JsValue::from_str("Worker");
+    let real = js_sys::Reflect::get(&global, &key).unwrap();
+    let refuse = js_sys::Function::new_no_args(
+        "throw new DOMException('workers are off here', 'SecurityError');",
+    );
+    js_sys::Reflect::set(&global, &key, &refuse).unwrap();
+    batch_worker::set_launch(Launch::default());
+    click(&root, "#batch-run").await;
+    js_sys::Reflect::set(&global, &key, &real).unwrap();
+    let why = lost_text(&root);
+    assert!(
+        why.contains("would not start a web worker") && why.contains("workers are off here"),
+        "{why}"
+    );
+
+    // A worker whose code never finishes loading: given up after the
+    // launch's time, not waited on forever.
+    let parts = js_sys::Array::of1(&"await new Promise(() => {});".into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).unwrap();
+    let hang = web_sys::Url::create_object_url_with_blob(&blob).unwrap();
+    let why = run_batch_with(
+        &root,
+        Launch {
+            script: Some(hang),
+            answer_within_ms: 300,
+        },
+    )
+    .await;
+    assert!(why.contains("did not answer within 0.3 s"), "{why}");
     root.remove();
 }

@@ -3,21 +3,26 @@
 //! packet's verdict and map changes are listed. The packets run in a web
 //! worker ([`crate::batch_worker`]) chunk by chunk, so a capture of
 //! thousands of packets shows a progress bar, the page stays responsive,
-//! and Cancel closes the worker.
+//! and Cancel closes the worker. A worker that cannot start (or stops
+//! answering) is named with the reason; a small batch can then run on the
+//! page instead.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gloo_worker::WorkerBridge;
 use yew::prelude::*;
 
-use crate::batch_worker::{self, BatchInput, BatchOutput, BatchWorker};
+use crate::batch_worker::{self, BatchBridge, BatchInput, BatchOutput};
 use crate::map_edits::MapEdits;
 use crate::packet_list::PacketList;
 use crate::session::BatchOutcome;
 
 /// Rows listed at most.
 pub const BATCH_ROWS: usize = 1000;
+
+/// Most packets the page offers to run itself when the worker is lost
+/// (the page does not respond while they run).
+pub const PAGE_BATCH_MAX: usize = 500;
 
 /// Batch properties.
 #[derive(Properties, PartialEq)]
@@ -58,7 +63,7 @@ fn bar_class(verdict: &str) -> &'static str {
 
 /// Drops the worker bridge (which closes the worker) outside the current
 /// callback: the bridge may be calling us.
-fn close(bridge: &Rc<RefCell<Option<WorkerBridge<BatchWorker>>>>) {
+fn close(bridge: &Rc<RefCell<Option<BatchBridge>>>) {
     if let Some(b) = bridge.borrow_mut().take() {
         yew::platform::spawn_local(async move { drop(b) });
     }
@@ -71,16 +76,23 @@ pub fn BatchPanel(props: &BatchProps) -> Html {
     let progress = use_state(|| (0usize, 0usize));
     let running = use_state(|| false);
     let error = use_state(|| None::<String>);
-    let bridge = use_mut_ref(|| None::<WorkerBridge<BatchWorker>>);
+    // The worker could not start or stopped answering: why, and the
+    // packets done by then.
+    let lost = use_state(|| None::<(String, usize)>);
+    // The results shown came from a run on the page (the worker was lost).
+    let on_page = use_state(|| false);
+    let bridge = use_mut_ref(|| None::<BatchBridge>);
     // Which run the answers belong to: a cancelled run's late answers are ignored.
     let generation = use_mut_ref(|| Rc::new(Cell::new(0u32)));
 
     let start = {
-        let (results, progress, running, error) = (
+        let (results, progress, running, error, lost, on_page) = (
             results.clone(),
             progress.clone(),
             running.clone(),
             error.clone(),
+            lost.clone(),
+            on_page.clone(),
         );
         let (bridge, generation) = (bridge.clone(), generation.clone());
         let (source, list, edits) = (
@@ -93,17 +105,23 @@ pub fn BatchPanel(props: &BatchProps) -> Html {
             gen.set(gen.get().wrapping_add(1));
             let mine = gen.get();
             error.set(None);
-            results.borrow_mut().clear();
+            lost.set(None);
             progress.set((0, list.items.len()));
             running.set(true);
+            // The last results stay until this run's first chunk replaces
+            // them, so a worker that cannot start loses nothing.
+            let fresh = Cell::new(true);
             let on_output = {
-                let (results, progress, running, error) = (
+                let (results, progress, running, error, lost, on_page) = (
                     results.clone(),
                     progress.clone(),
                     running.clone(),
                     error.clone(),
+                    lost.clone(),
+                    on_page.clone(),
                 );
                 let bridge = bridge.clone();
+                let total = list.items.len();
                 move |out: BatchOutput| {
                     if gen.get() != mine {
                         return;
@@ -113,11 +131,25 @@ pub fn BatchPanel(props: &BatchProps) -> Html {
                             error.set(Some(e));
                             true
                         }
+                        BatchOutput::Lost(why) => {
+                            let done = if fresh.get() {
+                                0
+                            } else {
+                                results.borrow().len()
+                            };
+                            lost.set(Some((why, done)));
+                            progress.set((done, total));
+                            true
+                        }
                         BatchOutput::Chunk {
                             outcomes,
                             done,
                             total,
                         } => {
+                            if fresh.replace(false) {
+                                results.borrow_mut().clear();
+                                on_page.set(false);
+                            }
                             results.borrow_mut().extend(outcomes);
                             progress.set((done, total));
                             if done < total {
@@ -144,10 +176,37 @@ pub fn BatchPanel(props: &BatchProps) -> Html {
                     close(&bridge);
                     *bridge.borrow_mut() = Some(b);
                 }
-                Err(e) => {
-                    error.set(Some(e));
+                Err(why) => {
+                    lost.set(Some((why, 0)));
+                    progress.set((0, 0));
                     running.set(false);
                 }
+            }
+        })
+    };
+    // The fallback when the worker is lost: the same batch, on the page.
+    let run_here = {
+        let (results, progress, error, lost, on_page) = (
+            results.clone(),
+            progress.clone(),
+            error.clone(),
+            lost.clone(),
+            on_page.clone(),
+        );
+        let (source, list, edits) = (
+            props.source.to_string(),
+            props.list.clone(),
+            props.edits.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            lost.set(None);
+            match batch_worker::run_all(&source, &edits, &list.items) {
+                Ok(outcomes) => {
+                    *results.borrow_mut() = outcomes;
+                    progress.set((list.items.len(), list.items.len()));
+                    on_page.set(true);
+                }
+                Err(e) => error.set(Some(e)),
             }
         })
     };
@@ -208,6 +267,24 @@ pub fn BatchPanel(props: &BatchProps) -> Html {
             }
             if let Some(e) = &*error {
                 <p class="warn" role="alert">{ e.clone() }</p>
+            }
+            if let Some((why, at)) = &*lost {
+                <div id="batch-lost" class="warn" role="alert">
+                    <p>{ if *at == 0 {
+                        format!("The batch could not start: {why}. Your program and packets are unchanged; Run tries again.")
+                    } else {
+                        format!("The batch stopped after {at} of {total} packets: {why}. The results so far are below; Run starts again.")
+                    } }</p>
+                    if props.list.items.len() <= PAGE_BATCH_MAX {
+                        <button type="button" id="batch-on-page" class="button small" onclick={run_here}>
+                            { format!("Run the {} packets on this page instead", props.list.items.len()) }
+                        </button>
+                        <span class="hint">{ " The page does not respond while they run." }</span>
+                    }
+                </div>
+            }
+            if *on_page && !counts.is_empty() {
+                <p id="batch-where" class="hint">{ "Ran on this page, not in the worker." }</p>
             }
             if !counts.is_empty() {
                 <div id="batch-chart" class="batch-bars" role="img"
