@@ -2,14 +2,10 @@
 //! a person would: type, click Run, read the page.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
 use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{
-    Element, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
-};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -17,72 +13,20 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[path = "app/object.rs"]
 mod object;
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Mounts a fresh app and lets it render.
-async fn mount() -> Element {
-    LocalStorage::clear();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    playground::mount(root.clone());
-    settle().await;
-    root
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-fn find<T: JsCast>(root: &Element, selector: &str) -> T {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector} on the page"))
-        .dyn_into()
-        .unwrap()
-}
-
-async fn type_program(root: &Element, source: &str) {
-    let editor: HtmlTextAreaElement = find(root, "#editor-input");
-    editor.set_value(source);
-    editor
-        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
-    settle().await;
-}
-
-async fn click_run(root: &Element) {
-    find::<HtmlElement>(root, "#run-button").click();
-    settle().await;
-}
-
-fn result_text(root: &Element) -> String {
-    find::<Element>(root, "#result")
-        .text_content()
-        .unwrap_or_default()
-}
+mod support;
+use support::*;
 
 #[wasm_bindgen_test]
 async fn typing_a_program_and_clicking_run_shows_r0() {
-    let root = mount().await;
-    type_program(&root, "r0 = 42\nexit\n").await;
-    click_run(&root).await;
-    let text = result_text(&root);
-    assert!(text.contains("r0 = 42"), "result panel says {text:?}");
+    let root = run_program("r0 = 42\nexit\n").await;
+    assert_result(&root, "r0 = 42");
     root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn a_typo_names_its_line_and_column_and_marks_the_line() {
-    let root = mount().await;
-    type_program(&root, "r0 = 42\nexti\n").await;
-    click_run(&root).await;
-    let text = result_text(&root);
-    assert!(
-        text.contains("line 2, column 1"),
-        "result panel says {text:?}"
-    );
+    let root = run_program("r0 = 42\nexti\n").await;
+    assert_result(&root, "line 2, column 1");
     let marked: Element = find(&root, ".gutter-error");
     assert_eq!(marked.text_content().as_deref(), Some("2"));
     let squiggle: Element = find(&root, ".squiggle");
@@ -92,34 +36,22 @@ async fn a_typo_names_its_line_and_column_and_marks_the_line() {
 
 #[wasm_bindgen_test]
 async fn ctrl_enter_in_the_editor_runs() {
-    let root = mount().await;
+    let root = mount_fresh().await;
     type_program(&root, "r0 = 7\nexit\n").await;
-    let init = KeyboardEventInit::new();
-    init.set_key("Enter");
-    init.set_ctrl_key(true);
-    init.set_bubbles(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    find::<HtmlTextAreaElement>(&root, "#editor-input")
-        .dispatch_event(&event)
-        .unwrap();
+    key_event(&find(&root, "#editor-input"), "keydown", "Enter", CTRL);
     settle().await;
-    let text = result_text(&root);
-    assert!(text.contains("r0 = 7"), "result panel says {text:?}");
+    assert_result(&root, "r0 = 7");
     root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn edits_are_saved_and_restored_from_local_storage() {
-    let root = mount().await;
+    let root = mount_fresh().await;
     type_program(&root, "r0 = 5\nexit\n").await;
     root.remove();
     // A second app (a reload) starts from the saved text.
-    let again = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&again).unwrap();
-    playground::mount(again.clone());
-    settle().await;
-    let editor: HtmlTextAreaElement = find(&again, "#editor-input");
-    assert_eq!(editor.value(), "r0 = 5\nexit\n");
+    let again = mount().await;
+    assert_eq!(editor_text(&again), "r0 = 5\nexit\n");
     again.remove();
 }
 
@@ -142,40 +74,20 @@ fn the_panic_banner_shows_text_never_html() {
     banner.remove();
 }
 
-fn text_of(root: &Element, selector: &str) -> String {
-    find::<Element>(root, selector)
-        .text_content()
-        .unwrap_or_default()
-}
-
-async fn click(root: &Element, selector: &str) {
-    find::<HtmlElement>(root, selector).click();
-    settle().await;
-}
-
 #[wasm_bindgen_test]
 async fn an_example_from_the_gallery_loads_runs_and_shows_its_verdict() {
-    let root = mount().await;
-    let select: HtmlSelectElement = find(&root, "#example-select");
-    select.set_value("xdp-drop-dns");
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
-    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
-    assert!(editor.value().contains("drop UDP datagrams to port 53"));
+    let root = mount_fresh().await;
+    pick_example(&root, "xdp-drop-dns").await;
+    assert!(editor_text(&root).contains("drop UDP datagrams to port 53"));
     // The sample packet is UDP to port 53: dropped.
-    let result = result_text(&root);
-    assert!(result.contains("XDP_DROP"), "result panel says {result:?}");
+    assert_result(&root, "XDP_DROP");
     root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn the_verifier_stepper_opens_on_the_error_and_steps() {
-    let root = mount().await;
-    type_program(&root, ".type xdp\nr0 = 1\nr0 += r3\nexit\n").await;
-    click_run(&root).await;
-    assert!(result_text(&root).contains("Rejected by the verifier"));
+    let root = run_program(".type xdp\nr0 = 1\nr0 += r3\nexit\n").await;
+    assert_result(&root, "Rejected by the verifier");
     let verifier = text_of(&root, "#verifier");
     assert!(verifier.contains("rejected"), "{verifier:?}");
     assert!(verifier.contains("R3 !read_ok"), "{verifier:?}");
@@ -194,9 +106,7 @@ async fn the_verifier_stepper_opens_on_the_error_and_steps() {
 
 #[wasm_bindgen_test]
 async fn the_program_view_lists_bytes_and_both_syntaxes() {
-    let root = mount().await;
-    type_program(&root, "r0 = 42\nexit\n").await;
-    click_run(&root).await;
+    let root = run_program("r0 = 42\nexit\n").await;
     click(&root, "#tab-program").await;
     let listing = text_of(&root, "#listing");
     assert!(listing.contains("b7 00 00 00 2a 00 00 00"), "{listing:?}");
@@ -210,16 +120,13 @@ async fn the_program_view_lists_bytes_and_both_syntaxes() {
 
 #[wasm_bindgen_test]
 async fn maps_show_their_entries_after_the_run() {
-    let root = mount().await;
-    type_program(
-        &root,
+    let root = run_program(
         ".type xdp\n.map counts, array, key=4, value=8, max_entries=2\n\
          *(u32 *)(r10 - 4) = 1\nr1 = map[counts] ll\nr2 = r10\nr2 += -4\n\
          call bpf_map_lookup_elem\nif r0 == 0 goto out\nr1 = 4660\n*(u64 *)(r0 + 0) = r1\n\
          out:\nr0 = 2\nexit\n",
     )
     .await;
-    click_run(&root).await;
     click(&root, "#tab-maps").await;
     let panel = text_of(&root, ".inspector");
     assert!(panel.contains("counts"), "{panel:?}");
@@ -232,55 +139,27 @@ async fn maps_show_their_entries_after_the_run() {
 async fn a_share_link_restores_the_workspace_and_runs_it() {
     let packet = "02 00 00 00 00 02 02 00 00 00 00 01 08 00 45 00 00 14";
     let fragment = playground::share::encode("r0 = 9\nexit\n", packet);
-    let window = web_sys::window().unwrap();
-    window.location().set_hash(&fragment).unwrap();
-    let root = mount().await;
-    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
-    assert_eq!(editor.value(), "r0 = 9\nexit\n");
-    let result = result_text(&root);
-    assert!(result.contains("r0 = 9"), "{result:?}");
+    LocalStorage::clear();
+    let root = mount_at(&format!("#{fragment}")).await;
+    assert_eq!(editor_text(&root), "r0 = 9\nexit\n");
+    assert_result(&root, "r0 = 9");
     click(&root, "#tab-packet").await;
     let area: HtmlTextAreaElement = find(&root, "#packet-input");
     assert_eq!(area.value(), packet);
     assert!(text_of(&root, ".inspector").contains("EtherType"));
-    window.location().set_hash("").unwrap();
     root.remove();
 }
 
 // The Packets tab: list, builder, hex view, hex paste, captures.
-// Tests in one page run concurrently, so these poll for what they expect
-// rather than trusting one short sleep.
-
-async fn until(what: &str, ok: impl Fn() -> bool) {
-    for _ in 0..150 {
-        if ok() {
-            return;
-        }
-        yew::platform::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
 
 async fn open_packets() -> Element {
-    let root = mount().await;
+    let root = mount_fresh().await;
     click(&root, "#tab-packet").await;
     root
 }
 
 fn packet_names(root: &Element) -> Vec<String> {
-    let rows = root.query_selector_all(".packet-name").unwrap();
-    (0..rows.length())
-        .filter_map(|i| rows.item(i).and_then(|n| n.text_content()))
-        .collect()
-}
-
-async fn set_input(root: &Element, selector: &str, value: &str) {
-    let input: web_sys::HtmlInputElement = find(root, selector);
-    input.set_value(value);
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
-    settle().await;
+    texts_of(root, ".packet-name")
 }
 
 #[wasm_bindgen_test]
@@ -292,7 +171,7 @@ async fn packets_are_added_duplicated_renamed_deleted_and_saved() {
         packet_names(&root) == ["Packet 1", "Packet 2"]
     })
     .await;
-    set_input(&root, "#packet-name", "DNS query").await;
+    type_into(&root, "#packet-name", "DNS query").await;
     click(&root, "#packet-duplicate").await;
     until("the copy", || {
         packet_names(&root) == ["Packet 1", "DNS query", "DNS query (copy)"]
@@ -310,10 +189,7 @@ async fn packets_are_added_duplicated_renamed_deleted_and_saved() {
     })
     .await;
     root.remove();
-    let again = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&again).unwrap();
-    playground::mount(again.clone());
-    settle().await;
+    let again = mount().await;
     click(&again, "#tab-packet").await;
     assert_eq!(packet_names(&again), ["Packet 1", "DNS query"]);
     assert_eq!(
@@ -334,22 +210,14 @@ async fn the_selected_packet_is_the_input_of_run() {
     // A new packet is the default UDP datagram with "hello": 47 bytes.
     click(&root, "#packet-add").await;
     until("a second packet", || packet_names(&root).len() == 2).await;
-    click_run(&root).await;
-    assert!(
-        result_text(&root).contains("r0 = 47"),
-        "{}",
-        result_text(&root)
-    );
+    run(&root).await;
+    assert_result(&root, "r0 = 47");
     // Back to the 46-byte sample.
     let first: HtmlElement = find(&root, ".packet-pick");
     first.click();
     settle().await;
-    click_run(&root).await;
-    assert!(
-        result_text(&root).contains("r0 = 46"),
-        "{}",
-        result_text(&root)
-    );
+    run(&root).await;
+    assert_result(&root, "r0 = 46");
     root.remove();
 }
 
@@ -357,7 +225,7 @@ async fn the_selected_packet_is_the_input_of_run() {
 async fn the_builder_edits_the_packet_and_the_hex_view_labels_its_bytes() {
     let root = open_packets().await;
     click(&root, "#packet-add").await;
-    set_input(&root, "#pkt-dport", "8080").await;
+    type_into(&root, "#pkt-dport", "8080").await;
     // UDP destination port at bytes 36-37 of Ethernet + IPv4 + UDP.
     let port: Element = find(&root, ".hex-byte[data-offset='36']");
     assert_eq!(port.text_content().as_deref(), Some("1f"));
@@ -370,7 +238,7 @@ async fn the_builder_edits_the_packet_and_the_hex_view_labels_its_bytes() {
         "{title:?}"
     );
     // A bad value keeps the text, says why, and leaves the packet as it was.
-    set_input(&root, "#pkt-ip4-dst", "10.0.0.300").await;
+    type_into(&root, "#pkt-ip4-dst", "10.0.0.300").await;
     let input: web_sys::HtmlInputElement = find(&root, "#pkt-ip4-dst");
     assert_eq!(input.value(), "10.0.0.300");
     assert!(text_of(&root, ".field-error").contains("not an IPv4 address"));
@@ -381,12 +249,7 @@ async fn the_builder_edits_the_packet_and_the_hex_view_labels_its_bytes() {
         Some("02")
     );
     // TCP with SYN: flags byte 47 (14 + 20 + 13) is 0x02.
-    let select: HtmlSelectElement = find(&root, "#pkt-transport");
-    select.set_value("tcp");
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
+    change(&root, "#pkt-transport", "tcp").await;
     let syn: HtmlElement = find(&root, "#pkt-tcp-syn");
     if !syn.unchecked_ref::<web_sys::HtmlInputElement>().checked() {
         syn.click();
@@ -404,18 +267,16 @@ async fn the_builder_edits_the_packet_and_the_hex_view_labels_its_bytes() {
 #[wasm_bindgen_test]
 async fn pasted_hex_dumps_are_read_and_bad_ones_are_kept_with_line_and_column() {
     let root = open_packets().await;
-    let area: HtmlTextAreaElement = find(&root, "#packet-input");
-    area.set_value("0000  02 00 00 00 00 02 02 00  00 00 00 01 08 06\n000e\n");
-    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
-    settle().await;
+    type_into(
+        &root,
+        "#packet-input",
+        "0000  02 00 00 00 00 02 02 00  00 00 00 01 08 06\n000e\n",
+    )
+    .await;
     let t: Element = find(&root, ".hex-byte[data-offset='13']");
     assert_eq!(t.text_content().as_deref(), Some("06"));
     let bad = "00 11\n22 zz\n";
-    area.set_value(bad);
-    area.dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
-    settle().await;
+    type_into(&root, "#packet-input", bad).await;
     let area: HtmlTextAreaElement = find(&root, "#packet-input");
     assert_eq!(area.value(), bad, "the text stays as typed");
     let error = text_of(&root, "#packet-input-error");
@@ -436,10 +297,9 @@ async fn a_share_link_carries_the_packet_list() {
         &list.selected_text(),
         Some(&list.to_json()),
     );
-    let window = web_sys::window().unwrap();
-    window.location().set_hash(&fragment).unwrap();
-    let root = open_packets().await;
-    window.location().set_hash("").unwrap();
+    LocalStorage::clear();
+    let root = mount_at(&format!("#{fragment}")).await;
+    click(&root, "#tab-packet").await;
     assert_eq!(packet_names(&root), ["Packet 1", "shared"]);
     assert_eq!(
         text_of(&root, ".packet-row.selected .packet-name"),
@@ -490,18 +350,7 @@ async fn a_dropped_capture_is_imported_and_its_long_batch_run_can_be_cancelled()
     let root = open_packets().await;
     type_program(&root, DROP_SHORT_PACKETS).await;
     // Drop the capture onto the panel, as a user dragging a file would.
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&pcap[..]));
-    let file = web_sys::File::new_with_u8_array_sequence(&parts, "many.pcap").unwrap();
-    let transfer = web_sys::DataTransfer::new().unwrap();
-    transfer.items().add_with_file(&file).unwrap();
-    let init = web_sys::DragEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    init.set_data_transfer(Some(&transfer));
-    let drop = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
-    find::<Element>(&root, ".capture-files")
-        .dispatch_event(&drop)
-        .unwrap();
+    drop_file(&root, ".capture-files", "many.pcap", &pcap);
     until("the import", || packet_names(&root).len() == 500).await;
     assert_eq!(packet_names(&root)[1], "many.pcap #1");
     assert!(text_of(&root, ".packet-list").contains("and 4501 more"));
@@ -532,17 +381,7 @@ async fn a_broken_capture_names_its_byte_offset() {
     )
     .unwrap();
     pcap.truncate(30);
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(&pcap[..]));
-    let file = web_sys::File::new_with_u8_array_sequence(&parts, "cut.pcap").unwrap();
-    let transfer = web_sys::DataTransfer::new().unwrap();
-    transfer.items().add_with_file(&file).unwrap();
-    let init = web_sys::DragEventInit::new();
-    init.set_bubbles(true);
-    init.set_data_transfer(Some(&transfer));
-    let drop = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
-    find::<Element>(&root, ".capture-files")
-        .dispatch_event(&drop)
-        .unwrap();
+    drop_file(&root, ".capture-files", "cut.pcap", &pcap);
     until("the error", || {
         text_of(&root, ".capture-files").contains("cut.pcap: at byte offset")
     })
@@ -561,7 +400,7 @@ async fn after_a_run_touched_bytes_are_marked_and_the_output_is_diffed() {
          out:\nr0 = 2\nexit\n",
     )
     .await;
-    click_run(&root).await;
+    run(&root).await;
     let touches = text_of(&root, "#packet-touches");
     assert!(
         touches.contains("insn 5: read bytes 12-13: Ethernet EtherType"),

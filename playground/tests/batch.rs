@@ -20,7 +20,6 @@ use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[path = "support/mod.rs"]
 mod support;
 use support::*;
 
@@ -162,7 +161,12 @@ async fn the_worker_runs_only_the_chunks_it_is_asked_for() {
         packets: packets(200_000),
     });
     until("the first chunk", || !chunks.borrow().is_empty()).await;
-    yew::platform::time::sleep(Duration::from_millis(300)).await;
+    stays(
+        "one chunk without a Next",
+        Duration::from_millis(300),
+        || chunks.borrow().len() == 1,
+    )
+    .await;
     let seen = chunks.borrow().clone();
     assert_eq!(seen.len(), 1, "no Next, no second chunk: {seen:?}");
     let (done, total) = seen[0];
@@ -238,9 +242,13 @@ async fn the_packets_tab_counts_what_the_page_would_and_cancel_stops_it() {
     until("some progress", || progress() > 0.0).await;
     click(&root, "#batch-cancel").await;
     let stopped = progress();
-    assert!(root.query_selector("#batch-cancel").unwrap().is_none());
-    yew::platform::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(progress(), stopped, "nothing runs after Cancel");
+    assert!(!exists(&root, "#batch-cancel"));
+    stays(
+        &format!("the progress at {stopped} after Cancel"),
+        Duration::from_millis(300),
+        || progress() == stopped,
+    )
+    .await;
     assert!(stopped < 20_000.0, "stopped part way: {stopped}");
     root.remove();
 }

@@ -5,100 +5,24 @@
 //! inputs.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
-use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{
-    Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
-    KeyboardEventInit,
-};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Proves the packet holds an Ethernet header, reads its EtherType
-/// (line 7), writes its first byte into the destination MAC (line 8) and
-/// saves it on the stack (line 9).
-const ETHERTYPE: &str = ".type xdp
-r2 = *(u32 *)(r1 + 0)
-r3 = *(u32 *)(r1 + 4)
-r4 = r2
-r4 += 14
-if r4 > r3 goto out
-r5 = *(u16 *)(r2 + 12)
-*(u8 *)(r2 + 0) = r5
-*(u64 *)(r10 - 8) = r5
-out:
-r0 = 2
-exit
-";
+mod support;
+use support::*;
 
-/// Counts to three: line 4 runs three times.
-const LOOP: &str = ".type xdp
-r1 = 0
-loop:
-r1 += 1
-if r1 < 3 goto loop
-r0 = 2
-exit
-";
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Waits until Yew has rendered everything queued (the scheduler is shared
-/// by every app the tests mount at once, and yields to the browser every
-/// 16 ms, so a fixed pause is not enough while another test renders a big
-/// program).
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(10)).await;
-    yew::scheduler::flush().await;
-}
-
-fn find<T: JsCast>(root: &Element, selector: &str) -> T {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector} on the page"))
-        .dyn_into()
-        .unwrap()
-}
-
-fn text_of(root: &Element, selector: &str) -> String {
-    find::<Element>(root, selector)
-        .text_content()
-        .unwrap_or_default()
-}
-
-fn exists(root: &Element, selector: &str) -> bool {
-    root.query_selector(selector).unwrap().is_some()
-}
-
-async fn click(root: &Element, selector: &str) {
-    find::<HtmlElement>(root, selector).click();
-    settle().await;
-}
-
-async fn mount() -> Element {
-    LocalStorage::clear();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    playground::mount(root.clone());
-    settle().await;
-    root
+/// Reads the EtherType (line 7), writes its first byte into the
+/// destination MAC (line 8) and saves it on the stack (line 9).
+fn ethertype() -> String {
+    xdp_after_bounds_check("r5 = *(u16 *)(r2 + 12)\n*(u8 *)(r2 + 0) = r5\n*(u64 *)(r10 - 8) = r5\n")
 }
 
 /// Mounts a fresh app, types `source`, runs it and opens the Run tab.
 async fn debug(source: &str) -> Element {
-    let root = mount().await;
-    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
-    editor.set_value(source);
-    editor
-        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
-    settle().await;
-    click(&root, "#run-button").await;
+    let root = run_program(source).await;
     click(&root, "#tab-run").await;
     root
 }
@@ -160,16 +84,9 @@ async fn step_forward_and_back_change_the_registers_shown() {
 
 #[wasm_bindgen_test]
 async fn keys_step_the_run() {
-    let root = debug(LOOP).await;
-    let press = |key: &str| {
-        let init = KeyboardEventInit::new();
-        init.set_key(key);
-        init.set_bubbles(true);
-        let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-        find::<HtmlElement>(&root, "#run-debugger")
-            .dispatch_event(&event)
-            .unwrap();
-    };
+    let root = debug(&counting_loop(3)).await;
+    let debugger: Element = find(&root, "#run-debugger");
+    let press = |key: &str| key_event(&debugger, "keydown", key, Held::default());
     press("j");
     press("j");
     settle().await;
@@ -199,7 +116,7 @@ async fn the_radix_toggle_shows_hex_decimal_and_signed() {
 
 #[wasm_bindgen_test]
 async fn a_gutter_breakpoint_stops_the_run_at_its_line() {
-    let root = debug(LOOP).await;
+    let root = debug(&counting_loop(3)).await;
     // Line 4 is `r1 += 1`.
     click(&root, ".gutter-line[data-line=\"4\"]").await;
     assert!(exists(&root, ".gutter-line.gutter-bp[data-line=\"4\"]"));
@@ -222,7 +139,7 @@ async fn a_gutter_breakpoint_stops_the_run_at_its_line() {
 
 #[wasm_bindgen_test]
 async fn a_program_view_breakpoint_and_the_keyboard_form_stop_the_run() {
-    let root = debug(LOOP).await;
+    let root = debug(&counting_loop(3)).await;
     click(&root, "#tab-program").await;
     // Row 3 is `if r1 < 3 goto loop`, line 5.
     let rows = root.query_selector_all("#listing .insn-row").unwrap();
@@ -257,7 +174,7 @@ async fn a_program_view_breakpoint_and_the_keyboard_form_stop_the_run() {
 
 #[wasm_bindgen_test]
 async fn packet_bytes_are_marked_and_labelled_by_field() {
-    let root = debug(ETHERTYPE).await;
+    let root = debug(&ethertype()).await;
     // After the load of line 7 (six instructions).
     forward(&root, 6).await;
     let touch = text_of(&root, "#run-packet-touch");
@@ -309,27 +226,9 @@ async fn packet_bytes_are_marked_and_labelled_by_field() {
     root.remove();
 }
 
-async fn pick_example(root: &Element, id: &str) {
-    let select: HtmlSelectElement = find(root, "#example-select");
-    select.set_value(id);
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
-}
-
-async fn type_into(root: &Element, selector: &str, text: &str) {
-    let input: HtmlInputElement = find(root, selector);
-    input.set_value(text);
-    input
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
-}
-
 #[wasm_bindgen_test]
 async fn an_edited_process_changes_the_tracepoint_examples_run() {
-    let root = mount().await;
+    let root = mount_fresh().await;
     pick_example(&root, "trace-syscalls").await;
     click(&root, "#tab-run").await;
     assert!(text_of(&root, "#run-prog-type").contains("tracepoint"));
@@ -342,8 +241,8 @@ async fn an_edited_process_changes_the_tracepoint_examples_run() {
         .strip_suffix("-current")
         .unwrap()
         .to_string();
-    type_into(&root, &format!("#{row}-pid"), "777").await;
-    type_into(&root, &format!("#{row}-tgid"), "0x10").await;
+    change(&root, &format!("#{row}-pid"), "777").await;
+    change(&root, &format!("#{row}-tgid"), "0x10").await;
     forward(&root, 2).await;
     assert_eq!(reg(&root, 0), "0x1000000309");
     // Another process fires the event.
@@ -352,7 +251,7 @@ async fn an_edited_process_changes_the_tracepoint_examples_run() {
     assert_eq!(reg(&root, 0), "0x100000001", "systemd, pid 1");
     // A bad number is refused with a message and stays in its field; the
     // run keeps the last input.
-    type_into(&root, "#proc-0-uid", "root").await;
+    change(&root, "#proc-0-uid", "root").await;
     assert!(text_of(&root, "#proc-0-uid-error").contains("not a number"));
     assert_eq!(
         find::<HtmlInputElement>(&root, "#proc-0-uid").value(),
@@ -365,11 +264,11 @@ async fn an_edited_process_changes_the_tracepoint_examples_run() {
 #[wasm_bindgen_test]
 async fn edited_kprobe_registers_and_syscall_args_reach_the_run() {
     let root = debug(".type kprobe\nr0 = *(u64 *)(r1 + 96)\nexit\n").await;
-    type_into(&root, "#pt-dx", "4096").await;
+    change(&root, "#pt-dx", "4096").await;
     click(&root, "#run-end").await;
     assert_eq!(reg(&root, 0), "0x1000");
     assert!(text_of(&root, "#result").contains("r0 = 4096"));
-    type_into(&root, "#pt-dx", "nonsense").await;
+    change(&root, "#pt-dx", "nonsense").await;
     assert!(text_of(&root, "#pt-dx-error").contains("not a number"));
     assert_eq!(
         find::<HtmlInputElement>(&root, "#pt-dx").value(),
@@ -379,62 +278,38 @@ async fn edited_kprobe_registers_and_syscall_args_reach_the_run() {
         text_of(&root, "#result").contains("r0 = 4096"),
         "the last good input"
     );
-    type_into(&root, "#pt-dx", "5").await;
+    change(&root, "#pt-dx", "5").await;
     assert!(!exists(&root, "#pt-dx-error"));
     assert!(text_of(&root, "#result").contains("r0 = 5"));
     root.remove();
 
     let root = debug(".type tracepoint\nr0 = *(u64 *)(r1 + 24)\nexit\n").await;
-    type_into(&root, "#tp-arg1", "-2").await;
+    change(&root, "#tp-arg1", "-2").await;
     click(&root, "#run-end").await;
     assert_eq!(reg(&root, 0), "0xfffffffffffffffe");
     root.remove();
 }
 
-/// Milliseconds from a `j` press until Yew has rendered the new position
-/// (the scheduler's queue is empty again).
-async fn step_time(root: &Element) -> f64 {
-    let perf = web_sys::window().unwrap().performance().unwrap();
-    let before = text_of(root, "#run-pos");
-    let init = KeyboardEventInit::new();
-    init.set_key("j");
-    init.set_bubbles(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    let target = find::<HtmlElement>(root, "#run-debugger");
-    let t0 = perf.now();
-    target.dispatch_event(&event).unwrap();
-    yew::scheduler::flush().await;
-    let t = perf.now() - t0;
-    assert_ne!(text_of(root, "#run-pos"), before, "the step rendered");
-    t
-}
-
 #[wasm_bindgen_test]
 async fn a_run_step_of_a_4096_instruction_program_only_indexes_the_recording() {
     // 4,096 instructions, every second one a stack store.
-    let mut source = String::from(".type xdp\nr0 = 0\nr1 = 1\n");
-    for _ in 0..2046 {
-        source.push_str("r0 += 1\n*(u64 *)(r10 - 8) = r0\n");
-    }
-    source.push_str("r0 = 2\nexit\n");
+    let source = xdp_repeating(
+        "r0 = 0\nr1 = 1\n",
+        "r0 += 1\n*(u64 *)(r10 - 8) = r0\n",
+        2046,
+    );
     let root = debug(&source).await;
     assert_eq!(position(&root), (0, 4096));
     // Far into the run, between two memory snapshots.
     click(&root, "#run-end").await;
     click(&root, "#run-back").await;
-    let mut times: Vec<f64> = Vec::new();
     click(&root, "#run-restart").await;
-    for _ in 0..9 {
-        times.push(step_time(&root).await);
-    }
-    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let median = times[times.len() / 2];
-    web_sys::console::log_1(&format!("run step render times (ms): {times:?}").into());
+    let median = median_step_time(&root, "#run-debugger", "#run-pos").await;
     assert!(reg(&root, 0).starts_with("0x"));
     // ~5 ms here in the unoptimised test build when run alone (the editor
     // moves its current-line band without rendering a line again); tests
     // that run at the same time share the scheduler, hence the margin.
     // Rendering the editor's 4,096 lines per step took ~50 ms.
-    assert!(median < 40.0, "median step {median} ms: {times:?}");
+    assert!(median < 40.0, "median step {median} ms");
     root.remove();
 }

@@ -1,38 +1,19 @@
 //! The editor in headless Chromium: the problems list and vim keys.
 #![cfg(target_arch = "wasm32")]
 
-#[path = "support/mod.rs"]
 mod support;
 
 use gloo_storage::{LocalStorage, Storage};
 use support::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{
-    Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
-};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn fresh() -> Element {
-    LocalStorage::clear();
-    mount().await
-}
-
 /// Presses `key` in the editor, as the keyboard would (only the keydown).
-async fn press(root: &Element, key: &str) {
-    let area: HtmlTextAreaElement = find(root, "#editor-input");
-    let _ = area.focus();
-    let init = KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    area.dispatch_event(&event).unwrap();
-    settle().await;
-}
-
-fn editor_text(root: &Element) -> String {
-    find::<HtmlTextAreaElement>(root, "#editor-input").value()
+async fn press_in_editor(root: &Element, key: &str) {
+    let _ = find::<HtmlElement>(root, "#editor-input").focus();
+    press(root, "#editor-input", key).await;
 }
 
 fn cursor(root: &Element) -> u32 {
@@ -44,9 +25,7 @@ fn cursor(root: &Element) -> u32 {
 
 #[wasm_bindgen_test]
 async fn an_assembler_error_is_listed_and_clicking_it_puts_the_cursor_there() {
-    let root = fresh().await;
-    type_program(&root, "r0 = 1\nr0 +== 2\nexit\n").await;
-    run(&root).await;
+    let root = run_program("r0 = 1\nr0 +== 2\nexit\n").await;
     let problems = text_of(&root, "#problems");
     assert!(problems.contains("Problems (1)"), "{problems:?}");
     assert!(problems.contains("assembler"), "{problems:?}");
@@ -70,9 +49,7 @@ async fn an_assembler_error_is_listed_and_clicking_it_puts_the_cursor_there() {
 
 #[wasm_bindgen_test]
 async fn a_verifier_rejection_is_listed_at_its_source_line() {
-    let root = fresh().await;
-    type_program(&root, "r0 = 0\nr1 = *(u64 *)(r1 + 0)\nexit\n").await;
-    run(&root).await;
+    let root = run_program("r0 = 0\nr1 = *(u64 *)(r1 + 0)\nexit\n").await;
     let problems = text_of(&root, "#problems");
     assert!(problems.contains("verifier"), "{problems:?}");
     assert!(
@@ -86,7 +63,7 @@ async fn a_verifier_rejection_is_listed_at_its_source_line() {
 
 #[wasm_bindgen_test]
 async fn vim_keys_edit_move_undo_and_are_remembered() {
-    let root = fresh().await;
+    let root = mount_fresh().await;
     type_program(&root, "r0 = 1\nr0 += 2\nexit\n").await;
     assert!(root.query_selector("#vim-mode").unwrap().is_none());
     let toggle: HtmlInputElement = find(&root, "#vim-toggle");
@@ -96,24 +73,24 @@ async fn vim_keys_edit_move_undo_and_are_remembered() {
     let area: HtmlTextAreaElement = find(&root, "#editor-input");
     let _ = area.set_selection_range(0, 0);
     // j moves down a line; dd deletes it; the app sees the edit.
-    press(&root, "j").await;
+    press_in_editor(&root, "j").await;
     assert_eq!(cursor(&root), 7);
-    press(&root, "d").await;
+    press_in_editor(&root, "d").await;
     assert!(
         text_of(&root, "#vim-mode").contains('d'),
         "pending keys shown"
     );
-    press(&root, "d").await;
+    press_in_editor(&root, "d").await;
     assert_eq!(editor_text(&root), "r0 = 1\nexit\n");
     // u undoes through the browser's own history.
-    press(&root, "u").await;
+    press_in_editor(&root, "u").await;
     assert_eq!(editor_text(&root), "r0 = 1\nr0 += 2\nexit\n");
     // Normal-mode letters type nothing; i enters insert mode, Escape leaves it.
-    press(&root, "q").await;
+    press_in_editor(&root, "q").await;
     assert_eq!(editor_text(&root), "r0 = 1\nr0 += 2\nexit\n");
-    press(&root, "i").await;
+    press_in_editor(&root, "i").await;
     assert!(text_of(&root, "#vim-mode").contains("INSERT"));
-    press(&root, "Escape").await;
+    press_in_editor(&root, "Escape").await;
     assert!(text_of(&root, "#vim-mode").contains("NORMAL"));
     // A new page remembers the choice; turning it off stops the commands.
     root.remove();
@@ -123,7 +100,7 @@ async fn vim_keys_edit_move_undo_and_are_remembered() {
     toggle.click();
     settle().await;
     find::<HtmlElement>(&root, "#editor-input").focus().unwrap();
-    press(&root, "x").await;
+    press_in_editor(&root, "x").await;
     assert!(root.query_selector("#vim-mode").unwrap().is_none());
     root.remove();
     LocalStorage::clear();
@@ -131,9 +108,7 @@ async fn vim_keys_edit_move_undo_and_are_remembered() {
 
 #[wasm_bindgen_test]
 async fn the_program_view_marks_the_instructions_of_the_cursor_line() {
-    let root = fresh().await;
-    type_program(&root, "r0 = 1\nr1 = 0x100000000 ll\nexit\n").await;
-    run(&root).await;
+    let root = run_program("r0 = 1\nr1 = 0x100000000 ll\nexit\n").await;
     click(&root, "#tab-program").await;
     let marked = |root: &Element| {
         let rows = root.query_selector_all("#listing tr.from-cursor").unwrap();
@@ -154,11 +129,7 @@ async fn the_program_view_marks_the_instructions_of_the_cursor_line() {
     assert!(rows[0].contains("0x100000000"), "{rows:?}");
     // Moving to line 3 with a key moves the mark.
     area.set_selection_range(28, 28).unwrap();
-    let init = KeyboardEventInit::new();
-    init.set_key("ArrowDown");
-    init.set_bubbles(true);
-    area.dispatch_event(&KeyboardEvent::new_with_keyboard_event_init_dict("keyup", &init).unwrap())
-        .unwrap();
+    key_event(&area, "keyup", "ArrowDown", Held::default());
     settle().await;
     let rows = marked(&root);
     assert_eq!(rows.len(), 1, "{rows:?}");

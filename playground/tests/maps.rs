@@ -9,7 +9,6 @@ use web_sys::{Element, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[path = "support/mod.rs"]
 mod support;
 use support::*;
 
@@ -21,9 +20,7 @@ const READ_CFG: &str = ".type xdp\n.map cfg, hash, key=4, value=8, max_entries=4
     r0 = *(u64 *)(r1 + 0)\nout:\nexit\n";
 
 async fn open_maps(source: &str) -> Element {
-    let root = mount().await;
-    type_program(&root, source).await;
-    run(&root).await;
+    let root = run_program(source).await;
     click(&root, "#tab-maps").await;
     root
 }
@@ -31,11 +28,7 @@ async fn open_maps(source: &str) -> Element {
 #[wasm_bindgen_test]
 async fn an_edited_entry_is_what_the_next_run_reads() {
     let root = open_maps(READ_CFG).await;
-    assert!(
-        result_text(&root).contains("r0 = 5"),
-        "{}",
-        result_text(&root)
-    );
+    assert_result(&root, "r0 = 5");
     type_into(&root, "#map-cfg-key", "0").await;
     type_into(&root, "#map-cfg-value", "u64:1234").await;
     click(&root, "#map-cfg-put").await;
@@ -43,29 +36,17 @@ async fn an_edited_entry_is_what_the_next_run_reads() {
     assert!(before.contains("d2 04 00 00 00 00 00 00"), "{before:?}");
     assert!(text_of(&root, "#map-cfg").contains("1 edited"));
     run(&root).await;
-    assert!(
-        result_text(&root).contains("r0 = 1234"),
-        "{}",
-        result_text(&root)
-    );
+    assert_result(&root, "r0 = 1234");
 
     // Delete it: the run finds no entry.
     click(&root, ".map-before .map-delete").await;
     run(&root).await;
-    assert!(
-        result_text(&root).contains("r0 = 0"),
-        "{}",
-        result_text(&root)
-    );
+    assert_result(&root, "r0 = 0");
 
     // Undo the edits: back to the .entry line.
     click(&root, "#map-cfg-reset").await;
     run(&root).await;
-    assert!(
-        result_text(&root).contains("r0 = 5"),
-        "{}",
-        result_text(&root)
-    );
+    assert_result(&root, "r0 = 5");
     root.remove();
 }
 
@@ -95,11 +76,7 @@ async fn a_bad_field_keeps_its_text_and_changes_nothing() {
         text_of(&root, "#map-cfg")
     );
     run(&root).await;
-    assert!(
-        result_text(&root).contains("r0 = 5"),
-        "{}",
-        result_text(&root)
-    );
+    assert_result(&root, "r0 = 5");
     root.remove();
 }
 

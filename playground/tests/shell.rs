@@ -3,53 +3,18 @@
 //! embed mode (only the chosen panels, read-only).
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
 use gloo_storage::{LocalStorage, Storage};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{
-    Element, HtmlDialogElement, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
-};
+use web_sys::{Element, HtmlDialogElement, HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-async fn mount() -> Element {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    playground::mount(root.clone());
-    settle().await;
-    root
-}
-
-fn find<T: JsCast>(root: &Element, selector: &str) -> T {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector} on the page"))
-        .dyn_into()
-        .unwrap()
-}
-
-fn exists(root: &Element, selector: &str) -> bool {
-    root.query_selector(selector).unwrap().is_some()
-}
+mod support;
+use support::*;
 
 fn key(target: &Element, key: &str, shift: bool) {
-    let init = KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_shift_key(shift);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    target.dispatch_event(&event).unwrap();
+    let held = if shift { SHIFT } else { Held::default() };
+    key_event(target, "keydown", key, held);
 }
 
 fn focused_id() -> String {
@@ -144,33 +109,12 @@ async fn theme_and_text_size_are_applied_and_remembered() {
     root.remove();
 }
 
-/// Mounts the app as if opened at `query` + `fragment`, then puts the
-/// address back.
-async fn mount_at(query: &str, fragment: &str) -> Element {
-    let window = web_sys::window().unwrap();
-    let history = window.history().unwrap();
-    let before = window.location().href().unwrap();
-    let path = window.location().pathname().unwrap();
-    history
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}#{fragment}")),
-        )
-        .unwrap();
-    let root = mount().await;
-    history
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
-        .unwrap();
-    root
-}
-
 async fn an_embed_link_shows_only_its_panels_read_only() {
     let source = ".type xdp\nr2 = *(u32 *)(r1 + 0)\nr0 = *(u16 *)(r2 + 12)\nexit\n";
     let fragment = playground::share::encode(source, "00 11 22");
     LocalStorage::set("bpfplay.source", "r0 = 7\nexit\n").unwrap();
 
-    let root = mount_at("?embed=editor,verifier&readonly", &fragment).await;
+    let root = mount_at(&format!("?embed=editor,verifier&readonly#{fragment}")).await;
     let editor: HtmlTextAreaElement = find(&root, "#editor-input");
     assert_eq!(
         editor.value(),
@@ -190,9 +134,7 @@ async fn an_embed_link_shows_only_its_panels_read_only() {
     ] {
         assert!(!exists(&root, absent), "{absent} is not in the embed");
     }
-    let verifier = find::<Element>(&root, "#verifier")
-        .text_content()
-        .unwrap_or_default();
+    let verifier = text_of(&root, "#verifier");
     assert!(verifier.contains("invalid access to packet"), "{verifier}");
     // Editing is off, and the saved workspace is left alone.
     assert_eq!(
@@ -204,14 +146,14 @@ async fn an_embed_link_shows_only_its_panels_read_only() {
     root.remove();
 
     // The packets of a read-only embed cannot be changed.
-    let root = mount_at("?embed=packets&readonly", &fragment).await;
+    let root = mount_at(&format!("?embed=packets&readonly#{fragment}")).await;
     assert!(!exists(&root, "#editor-input"));
     let add: HtmlElement = find(&root, "#packet-add");
     assert!(add.matches(":disabled").unwrap(), "packet editing is off");
     root.remove();
 
     // Without `readonly` the editor takes edits.
-    let root = mount_at("?embed=editor,result", &fragment).await;
+    let root = mount_at(&format!("?embed=editor,result#{fragment}")).await;
     let editor: HtmlTextAreaElement = find(&root, "#editor-input");
     assert!(!editor.read_only());
     assert!(exists(&root, "#result"));

@@ -2,92 +2,22 @@
 //! program, step, click, type a guess, and read what the page says.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
-use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{
-    Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
-};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Reads the packet bounds, makes r4 = data + 14, checks it against
-/// data_end and reads byte 12 on the proven side. On the sample packet the
-/// run falls through (the packet is long enough).
-const BRANCHY: &str = ".type xdp
-r2 = *(u32 *)(r1 + 0)
-r3 = *(u32 *)(r1 + 4)
-r4 = r2
-r4 += 14
-if r4 > r3 goto out
-r0 = *(u8 *)(r2 + 12)
-out:
-r0 = 2
-exit
-";
+mod support;
+use support::*;
 
-/// A loop the verifier walks through once per iteration.
-const LOOP: &str = ".type xdp
-r1 = 0
-loop:
-r1 += 1
-if r1 < 4 goto loop
-r0 = 2
-exit
-";
+/// Reads byte 12 on the proven side of the bounds check (line 7).
+fn branchy() -> String {
+    xdp_after_bounds_check("r0 = *(u8 *)(r2 + 12)\n")
+}
 
 /// Reads r3, which nothing wrote.
 const REJECTED: &str = ".type xdp\nr0 = 1\nr0 += r3\nexit\n";
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
-fn find<T: JsCast>(root: &Element, selector: &str) -> T {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector} on the page"))
-        .dyn_into()
-        .unwrap()
-}
-
-fn text_of(root: &Element, selector: &str) -> String {
-    find::<Element>(root, selector)
-        .text_content()
-        .unwrap_or_default()
-}
-
-fn exists(root: &Element, selector: &str) -> bool {
-    root.query_selector(selector).unwrap().is_some()
-}
-
-async fn click(root: &Element, selector: &str) {
-    find::<HtmlElement>(root, selector).click();
-    settle().await;
-}
-
-/// Mounts a fresh app, types `source` and runs it.
-async fn run(source: &str) -> Element {
-    LocalStorage::clear();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    playground::mount(root.clone());
-    settle().await;
-    let editor: HtmlTextAreaElement = find(&root, "#editor-input");
-    editor.set_value(source);
-    editor
-        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
-        .unwrap();
-    settle().await;
-    click(&root, "#run-button").await;
-    root
-}
 
 /// "step 3 / 9" -> (3, 9).
 fn position(root: &Element) -> (usize, usize) {
@@ -98,14 +28,7 @@ fn position(root: &Element) -> (usize, usize) {
 }
 
 async fn press(root: &Element, key: &str) {
-    let init = KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    find::<HtmlElement>(root, "#verifier")
-        .dispatch_event(&event)
-        .unwrap();
-    settle().await;
+    support::press(root, "#verifier", key).await;
 }
 
 /// Steps forward until the current instruction reads `text`.
@@ -120,9 +43,16 @@ async fn step_to(root: &Element, text: &str) {
     panic!("never reached {text:?}");
 }
 
+/// Runs `source` (a fresh app) and steps the verifier to `insn`.
+async fn at_step(source: &str, insn: &str) -> Element {
+    let root = run_program(source).await;
+    step_to(&root, insn).await;
+    root
+}
+
 #[wasm_bindgen_test]
 async fn verdict_stats_and_the_buttons_and_keys_move_the_stepper() {
-    let root = run(BRANCHY).await;
+    let root = run_program(&branchy()).await;
     assert!(text_of(&root, "#verdict-line").contains("accepted"));
     let stats = text_of(&root, "#verifier-stats");
     assert!(stats.contains("processed insns"), "{stats:?}");
@@ -155,8 +85,7 @@ async fn verdict_stats_and_the_buttons_and_keys_move_the_stepper() {
 
 #[wasm_bindgen_test]
 async fn next_and_previous_iteration_visit_the_same_instruction_again() {
-    let root = run(LOOP).await;
-    step_to(&root, "r1 += 1").await;
+    let root = at_step(&counting_loop(4), "r1 += 1").await;
     assert_eq!(text_of(&root, "#iteration"), "visit 1 of 4");
     assert!(find::<HtmlElement>(&root, "#iter-prev").has_attribute("disabled"));
     let first = position(&root).0;
@@ -177,8 +106,11 @@ async fn next_and_previous_iteration_visit_the_same_instruction_again() {
 
 #[wasm_bindgen_test]
 async fn a_written_register_and_stack_slot_show_old_and_new() {
-    let root = run(".type xdp\nr1 = 7\n*(u64 *)(r10 - 8) = r1\nr0 = 2\nexit\n").await;
-    step_to(&root, "*(u64 *)(r10").await;
+    let root = at_step(
+        ".type xdp\nr1 = 7\n*(u64 *)(r10 - 8) = r1\nr0 = 2\nexit\n",
+        "*(u64 *)(r10",
+    )
+    .await;
     let slots = text_of(&root, "#stack-slots");
     assert!(slots.contains("fp-8"), "{slots:?}");
     assert!(slots.contains("—"), "the slot was empty before: {slots:?}");
@@ -190,7 +122,7 @@ async fn a_written_register_and_stack_slot_show_old_and_new() {
 
 #[wasm_bindgen_test]
 async fn the_path_tree_lists_both_sides_of_a_branch_and_jumps() {
-    let root = run(BRANCHY).await;
+    let root = run_program(&branchy()).await;
     let tree = text_of(&root, "#path-tree");
     assert!(tree.contains("path 0 from insn 0"), "{tree:?}");
     assert!(tree.contains("reached exit"), "{tree:?}");
@@ -214,7 +146,7 @@ async fn the_path_tree_lists_both_sides_of_a_branch_and_jumps() {
 
 #[wasm_bindgen_test]
 async fn the_error_is_explained_with_a_hint_and_the_log_can_be_copied() {
-    let root = run(REJECTED).await;
+    let root = run_program(REJECTED).await;
     let error = text_of(&root, "#verifier-error");
     assert!(error.contains("R3 !read_ok"), "{error:?}");
     assert!(
@@ -226,7 +158,7 @@ async fn the_error_is_explained_with_a_hint_and_the_log_can_be_copied() {
     assert!(log.contains("R3 !read_ok"), "{log:?}");
     assert!(log.contains("processed"), "{log:?}");
     click(&root, "#copy-log").await;
-    yew::platform::time::sleep(Duration::from_millis(200)).await;
+    until("the clipboard's answer", || exists(&root, "#copy-status")).await;
     let status = text_of(&root, "#copy-status");
     assert!(
         status == "Copied" || status.contains("select the text"),
@@ -241,8 +173,7 @@ async fn the_error_is_explained_with_a_hint_and_the_log_can_be_copied() {
 
 #[wasm_bindgen_test]
 async fn clicking_a_register_traces_where_its_value_came_from() {
-    let root = run(BRANCHY).await;
-    step_to(&root, "if r4 > r3 goto").await;
+    let root = at_step(&branchy(), "if r4 > r3 goto").await;
     let r4 = root.query_selector_all("#regs .reg-button").unwrap();
     let button = (0..r4.length())
         .filter_map(|i| r4.item(i))
@@ -266,8 +197,7 @@ async fn clicking_a_register_traces_where_its_value_came_from() {
 
 #[wasm_bindgen_test]
 async fn abstract_beside_concrete_says_the_run_lies_within_the_bounds() {
-    let root = run(BRANCHY).await;
-    step_to(&root, "r0 = *(u8 *)(r2 + 12)").await;
+    let root = at_step(&branchy(), "r0 = *(u8 *)(r2 + 12)").await;
     let table = text_of(&root, "#concrete-table");
     assert!(
         table.contains("pkt(r=14)") || table.contains("pkt("),
@@ -285,8 +215,7 @@ async fn abstract_beside_concrete_says_the_run_lies_within_the_bounds() {
 
 #[wasm_bindgen_test]
 async fn each_step_is_narrated_in_plain_english() {
-    let root = run(BRANCHY).await;
-    step_to(&root, "r4 += 14").await;
+    let root = at_step(&branchy(), "r4 += 14").await;
     let said = text_of(&root, "#narration");
     assert!(
         said.contains("r4 is now a packet pointer 14 bytes past its start; nothing is proven about the packet yet"),
@@ -297,7 +226,7 @@ async fn each_step_is_narrated_in_plain_english() {
 
 #[wasm_bindgen_test]
 async fn predict_mode_hides_the_answer_until_the_learner_guesses() {
-    let root = run(".type xdp\nr0 = 40\nr0 += 2\nexit\n").await;
+    let root = run_program(".type xdp\nr0 = 40\nr0 += 2\nexit\n").await;
     click(&root, "#predict-mode").await;
     // The verdict is hidden behind a guess.
     assert!(!exists(&root, "#verdict-line"));
@@ -321,46 +250,13 @@ async fn predict_mode_hides_the_answer_until_the_learner_guesses() {
     root.remove();
 }
 
-/// Milliseconds from a `j` press to the new step on the page, for a
-/// 4,096-instruction program (the verifier ran once, at Run).
-async fn step_time(root: &Element) -> f64 {
-    let perf = web_sys::window().unwrap().performance().unwrap();
-    let before = text_of(root, "#step-count");
-    let t0 = perf.now();
-    let init = KeyboardEventInit::new();
-    init.set_key("j");
-    init.set_bubbles(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    find::<HtmlElement>(root, "#verifier")
-        .dispatch_event(&event)
-        .unwrap();
-    for _ in 0..2000 {
-        if text_of(root, "#step-count") != before {
-            return perf.now() - t0;
-        }
-        yew::platform::time::sleep(Duration::from_millis(0)).await;
-    }
-    panic!("the step never rendered");
-}
-
 #[wasm_bindgen_test]
 async fn a_step_of_a_4096_instruction_program_renders_without_verifying_again() {
-    let mut source = String::from(".type xdp\nr0 = 0\n");
-    for _ in 0..4093 {
-        source.push_str("r0 += 1\n");
-    }
-    source.push_str("r0 = 2\nexit\n");
-    let root = run(&source).await;
+    let root = run_program(&xdp_repeating("r0 = 0\n", "r0 += 1\n", 4093)).await;
     assert_eq!(position(&root).1, 4096);
-    let mut times: Vec<f64> = Vec::new();
-    for _ in 0..9 {
-        times.push(step_time(&root).await);
-    }
-    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let median = times[times.len() / 2];
-    web_sys::console::log_1(&format!("step render times (ms): {times:?}").into());
+    let median = median_step_time(&root, "#verifier", "#step-count").await;
     // Unoptimised test builds are several times slower than the release
     // page; verifying again per step would take far longer than this.
-    assert!(median < 250.0, "median step {median} ms: {times:?}");
+    assert!(median < 250.0, "median step {median} ms");
     root.remove();
 }

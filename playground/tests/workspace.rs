@@ -12,12 +12,11 @@ use playground::packet_list::{PacketAction, PacketList};
 use playground::snapshot::Snapshot;
 use playground::state::{Action, StepMove, Tab, Workspace};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::Element;
 use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[path = "support/mod.rs"]
 mod support;
 use support::*;
 
@@ -46,10 +45,6 @@ fn workspace() -> Workspace {
     std::rc::Rc::unwrap_or_clone(ws)
 }
 
-fn editor_text(root: &Element) -> String {
-    find::<HtmlTextAreaElement>(root, "#editor-input").value()
-}
-
 fn status(root: &Element) -> String {
     root.query_selector(".share-status")
         .unwrap()
@@ -57,18 +52,10 @@ fn status(root: &Element) -> String {
         .unwrap_or_default()
 }
 
-/// Picks `text` as a file named `name` in the Import file input.
-async fn import(root: &Element, name: &str, text: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let file = web_sys::File::new_with_str_sequence(&parts, name).unwrap();
-    let transfer = web_sys::DataTransfer::new().unwrap();
-    transfer.items().add_with_file(&file).unwrap();
-    let input: HtmlInputElement = find(root, "#import-input");
-    input.set_files(transfer.files().as_ref());
-    input
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
+/// Picks `text` as a file named `name` in the Import file input (wait
+/// with `until` for what it shows).
+fn import(root: &Element, name: &str, text: &str) {
+    pick_file(root, "#import-input", name, text.as_bytes());
 }
 
 #[wasm_bindgen_test]
@@ -76,7 +63,7 @@ async fn an_exported_workspace_imports_back_whole() {
     let root = mount().await;
     type_program(&root, "r0 = 1\nexit\n").await;
     let json = Snapshot::of(&workspace()).to_json();
-    import(&root, "saved.json", &json).await;
+    import(&root, "saved.json", &json);
     until("the import", || {
         status(&root).contains("Workspace imported")
     })
@@ -118,7 +105,7 @@ async fn a_bad_or_truncated_file_is_refused_and_nothing_is_lost() {
     let root = mount().await;
     type_program(&root, "r0 = 3\nexit\n").await;
     let json = Snapshot::of(&workspace()).to_json();
-    import(&root, "cut.json", &json[..json.len() / 3]).await;
+    import(&root, "cut.json", &json[..json.len() / 3]);
     until("the refusal", || status(&root).contains("cut.json")).await;
     let text = status(&root);
     assert!(
@@ -131,39 +118,23 @@ async fn a_bad_or_truncated_file_is_refused_and_nothing_is_lost() {
     );
     assert_eq!(editor_text(&root), "r0 = 3\nexit\n", "the workspace stays");
 
-    import(&root, "notes.json", "{\"version\": 2, \"source\": [1, 2]}").await;
+    import(&root, "notes.json", "{\"version\": 2, \"source\": [1, 2]}");
     until("the refusal", || status(&root).contains("notes.json")).await;
     assert!(
         status(&root).contains("not a playground workspace"),
         "{}",
         status(&root)
     );
-    import(&root, "future.json", "{\"version\": 7, \"source\": \"\"}").await;
+    import(&root, "future.json", "{\"version\": 7, \"source\": \"\"}");
     until("the refusal", || status(&root).contains("future.json")).await;
     assert!(status(&root).contains("version 7"), "{}", status(&root));
     assert_eq!(editor_text(&root), "r0 = 3\nexit\n");
     root.remove();
 }
 
-fn set_fragment(fragment: &str) {
-    let history = web_sys::window().unwrap().history().unwrap();
-    let url = if fragment.is_empty() {
-        web_sys::window().unwrap().location().pathname().unwrap()
-    } else {
-        format!("#{fragment}")
-    };
-    history
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
-        .unwrap();
-}
-
-/// Mounts with `fragment` in the address bar, then takes it away again
-/// (other tests of this page mount too).
+/// Mounts with `fragment` in the address bar (then takes it away again).
 async fn open_link(fragment: &str) -> Element {
-    set_fragment(fragment);
-    let root = mount().await;
-    set_fragment("");
-    root
+    mount_at(&format!("#{fragment}")).await
 }
 
 #[wasm_bindgen_test]
@@ -172,11 +143,7 @@ async fn share_links_old_and_new_open_and_a_damaged_one_keeps_the_saved_workspac
     let fragment = playground::share::encode_snapshot(&Snapshot::of(&workspace()));
     let root = open_link(&fragment).await;
     assert_eq!(editor_text(&root), SOURCE);
-    assert!(
-        result_text(&root).contains("r0 = 77"),
-        "{}",
-        result_text(&root)
-    );
+    assert_result(&root, "r0 = 77");
     assert!(text_of(&root, "#map-cfg").contains("1 edited"));
     root.remove();
 
