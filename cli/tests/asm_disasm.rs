@@ -1,38 +1,7 @@
 //! `bpfplay asm` and `bpfplay disasm` as a user runs them.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn bpfplay(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run bpfplay");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait for bpfplay")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-/// A file in a fresh temporary directory.
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bpfplay-asm-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("write temp file");
-    path
-}
+mod support;
+use support::{bpfplay, temp_file, text};
 
 const PROGRAM: &str = "r0 = 42\nif r1 > 5 goto out\nr0 = 1\nout:\nexit\n";
 const PROGRAM_HEX: &str = "b7000000 2a000000 25010100 05000000 b7000000 01000000 95000000 00000000";

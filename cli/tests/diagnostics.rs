@@ -4,17 +4,19 @@
 //! (bytecode) or the section and offset (objects); `bpfplay CMD: error: ...`
 //! for an argument. Each case checks the exact text and the exit code.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// A fresh directory holding the bad inputs; commands run in it, so messages
-/// name the files as given.
-fn inputs() -> PathBuf {
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("bpfplay-diagnostics-{}-{n}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).expect("write");
+use tempfile::TempDir;
+
+mod support;
+use support::{elf_fixture as fixture, temp_dir};
+
+/// A fresh directory holding the bad inputs (removed when dropped);
+/// commands run in it, so messages name the files as given.
+fn inputs() -> TempDir {
+    let dir = temp_dir();
+    let write =
+        |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).expect("write");
     write("typo.s", b"r0 = 0\n  r1 = *(u33 *)(r2 + 0)\nexit\n");
     write("tabs.s", b"\tr0 = 0\n\tr1 = *(u33 *)(r2 + 0)\n\texit\n");
     write("typo.asm", b"mov %r0, 0\nexti\n");
@@ -28,13 +30,6 @@ fn inputs() -> PathBuf {
     bad_insn[xdp + 8] = 0xff; // the opcode of the section's second instruction
     write("bad_insn.o", &bad_insn);
     dir
-}
-
-fn fixture(name: &str) -> String {
-    format!(
-        "{}/../vm-core/tests/elf_fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
 }
 
 /// File offset of the section `name` of a little-endian ELF64 object.
@@ -56,21 +51,15 @@ fn section_offset(elf: &[u8], name: &str) -> usize {
         .expect("section in fixture")
 }
 
-fn bpfplay(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run bpfplay")
+/// `bpfplay ARGS` run in `dir`.
+fn bpfplay(dir: &TempDir, args: &[&str]) -> Output {
+    support::bpfplay_in(Some(dir.path()), args, b"")
 }
 
 /// Exit code and standard error of `bpfplay ARGS`.
-fn fails(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+fn fails(dir: &TempDir, args: &[&str]) -> (Option<i32>, String) {
     let out = bpfplay(dir, args);
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (out.status.code(), support::stderr(&out))
 }
 
 const TYPO: &str =
@@ -118,18 +107,7 @@ fn source_errors_show_file_line_column_and_the_line_underlined() {
 
 #[test]
 fn standard_input_is_named_stdin() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .args(["verify", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run bpfplay");
-    std::io::Write::write_all(
-        &mut child.stdin.take().expect("stdin"),
-        b"r0 = 0\ngoto nowhere\n",
-    )
-    .expect("write stdin");
-    let out = child.wait_with_output().expect("wait");
+    let out = support::bpfplay(&["verify", "-"], b"r0 = 0\ngoto nowhere\n");
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

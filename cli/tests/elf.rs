@@ -1,32 +1,13 @@
 //! `bpfplay` on clang BPF objects (the loader's fixtures in
 //! `vm-core/tests/elf_fixtures/`): picking a program, running it.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod support;
+use support::{elf_fixture as fixture, text};
 
 fn bpfplay(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .args(args)
-        .output()
-        .expect("run bpfplay")
-}
-
-fn fixture(name: &str) -> String {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "vm-core",
-        "tests",
-        "elf_fixtures",
-        name,
-    ]
-    .iter()
-    .collect();
-    path.to_string_lossy().into_owned()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    support::bpfplay(args, b"")
 }
 
 #[test]

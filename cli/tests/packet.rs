@@ -1,39 +1,17 @@
 //! `bpfplay packet` as a user runs it: captures, packet descriptions and hex
 //! dumps in; fields, hex lines, JSON or a pcap file out.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use packets::{PacketSpec, TcpSpec, Transport};
 use serde_json::Value;
 
+mod support;
+use support::{packet_sample as sample, stdout, temp_dir};
+
+/// `bpfplay packet ARGS`.
 fn bpfplay(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .arg("packet")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run bpfplay");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("wait for bpfplay")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn sample(name: &str) -> String {
-    format!(
-        "{}/../packets/tests/data/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    support::bpfplay(&[&["packet"], args].concat(), stdin)
 }
 
 #[test]
@@ -113,9 +91,8 @@ fn a_tcpdump_dump_to_pcap() {
 \t0x0010:  001c 0000 4000 4001 26d0 0a00 0002 0a00
 \t0x0020:  0001 0000 fffe 0001 0000
 ";
-    let dir = std::env::temp_dir().join(format!("bpfplay-packet-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let pcap = dir.join("out.pcap");
+    let dir = temp_dir();
+    let pcap = dir.path().join("out.pcap");
     let out = bpfplay(&["--to-pcap", pcap.to_str().unwrap(), "-"], dump.as_bytes());
     assert!(
         out.status.success(),

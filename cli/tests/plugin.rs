@@ -1,32 +1,13 @@
 //! `bpfplay plugin`: the conformance suite's plugin protocol, as its runner drives it.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+mod support;
+use support::{stderr, stdout};
+
+/// `bpfplay plugin ARGS`.
 fn plugin(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .arg("plugin")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run bpfplay");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait for bpfplay")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    support::bpfplay(&[&["plugin"], args].concat(), stdin.as_bytes())
 }
 
 /// `r0 = 42; exit`

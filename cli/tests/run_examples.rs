@@ -5,44 +5,29 @@
 //! load balancer, whose maps need user-space entries, are in
 //! `run_map_entries.rs`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use packets::capture::{write_pcap_with, CapturedPacket, PcapOptions};
 use packets::{Icmpv4Message, Network, PacketSpec, TcpSpec, Transport, UdpSpec};
 use serde_json::Value;
 
+mod support;
+use support::{example, hex, temp_file, TempFile};
+
+/// `bpfplay run ARGS`.
 fn bpfplay(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .arg("run")
-        .args(args)
-        .output()
-        .expect("run bpfplay")
+    support::bpfplay(&[&["run"], args].concat(), b"")
 }
 
 /// Standard output of a run that must succeed.
 fn ok(args: &[&str]) -> String {
-    let out = bpfplay(args);
-    assert!(
-        out.status.success(),
-        "bpfplay run {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    support::succeeds(&[&["run"], args].concat())
 }
 
 fn json(args: &[&str]) -> Value {
     let mut all = vec!["--json"];
     all.extend_from_slice(args);
     serde_json::from_str(&ok(&all)).expect("one JSON object")
-}
-
-fn example(name: &str) -> String {
-    format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn packet(transport: Transport) -> Vec<u8> {
@@ -83,18 +68,14 @@ fn arp() -> Vec<u8> {
 }
 
 /// A pcap of `packets` in a fresh temporary file.
-fn capture(name: &str, packets: &[Vec<u8>]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bpfplay-examples-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+fn capture(name: &str, packets: &[Vec<u8>]) -> TempFile {
     let records: Vec<CapturedPacket> = packets
         .iter()
         .enumerate()
         .map(|(i, p)| CapturedPacket::new(i as u64 * 1000, p.clone()))
         .collect();
     let bytes = write_pcap_with(&records, PcapOptions::default()).expect("write pcap");
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write capture");
-    path
+    temp_file(name, &bytes)
 }
 
 /// The dispatcher with TCP in slot 6 and UDP in slot 17 of `jump_table`.

@@ -2,25 +2,17 @@
 //! source's `.entry` lines), and `--map-entry` on top of them.
 
 use std::net::Ipv4Addr;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use packets::{Ipv4Spec, Network, PacketSpec, Payload, Transport, UdpSpec};
 use serde_json::Value;
 
+mod support;
+use support::{example, hex, succeeds};
+
+/// `bpfplay run ARGS`.
 fn bpfplay(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .arg("run")
-        .args(args)
-        .output()
-        .expect("run bpfplay")
-}
-
-fn example(name: &str) -> String {
-    format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    support::bpfplay(&[&["run"], args].concat(), b"")
 }
 
 fn udp(src: Ipv4Addr, src_port: u16, dst: Ipv4Addr, dst_port: u16) -> Vec<u8> {
@@ -46,17 +38,18 @@ fn udp_from(src: Ipv4Addr) -> String {
 /// with `extra` arguments.
 fn firewall(src: Ipv4Addr, extra: &[&str]) -> String {
     let packet = udp_from(src);
-    let path = example("lpm_firewall.s");
-    let mut args = vec!["--type", "xdp", "--packet", &packet];
-    args.extend_from_slice(extra);
-    args.push(&path);
-    let out = bpfplay(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    run_example(
+        &["--type", "xdp", "--packet", &packet],
+        extra,
+        "lpm_firewall.s",
+    )
+}
+
+/// Standard output of `bpfplay run OPTIONS EXTRA examples/NAME`, which must
+/// succeed.
+fn run_example(options: &[&str], extra: &[&str], name: &str) -> String {
+    let path = example(name);
+    succeeds(&[&["run"], options, extra, &[path.as_str()]].concat())
 }
 
 #[test]
@@ -112,17 +105,8 @@ fn load_balancer_rewrites_the_destination_to_a_backend() {
     let vip = Ipv4Addr::new(10, 0, 0, 2);
     let run = |packet: &[u8], extra: &[&str]| {
         let packet = hex(packet);
-        let path = example("load_balancer.s");
-        let mut args = vec!["--json", "--packet", &packet];
-        args.extend_from_slice(extra);
-        args.push(&path);
-        let out = bpfplay(&args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let out = run_example(&["--json", "--packet", &packet], extra, "load_balancer.s");
+        let v: Value = serde_json::from_str(&out).expect("json");
         assert_eq!(v["verdict"], "TC_ACT_OK");
         v["packet_out"].as_str().expect("packet_out").to_string()
     };

@@ -1,38 +1,18 @@
 //! `bpfplay run --pcap` as a user runs it: a program over every packet of a
 //! capture, verdict counts and the maps afterwards.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use packets::capture::{write_pcap_with, write_pcapng, CapturedPacket, PcapOptions};
 use packets::{Ipv4Spec, Network, PacketSpec, Transport, UdpSpec};
 use serde_json::Value;
 
+mod support;
+use support::{packet_sample as sample, stdout, temp_file};
+
+/// `bpfplay run ARGS`.
 fn bpfplay(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .arg("run")
-        .args(args)
-        .output()
-        .expect("run bpfplay")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bpfplay-pcap-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("write temp file");
-    path
-}
-
-fn sample(name: &str) -> String {
-    format!(
-        "{}/../packets/tests/data/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    support::bpfplay(&[&["run"], args].concat(), b"")
 }
 
 /// Drops IPv4 UDP to port 53 and counts the drops; passes everything else.

@@ -1,24 +1,12 @@
 //! `bpfplay verify`: exit codes, the error line, `--log` and `--json`.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+mod support;
+
+/// `bpfplay verify ARGS`.
 fn verify(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bpfplay"))
-        .arg("verify")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run bpfplay");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    support::bpfplay(&[&["verify"], args].concat(), stdin.as_bytes())
 }
 
 const UNCHECKED: &str = "r2 = *(u32 *)(r1 + 0)\nr0 = *(u16 *)(r2 + 12)\nexit\n";

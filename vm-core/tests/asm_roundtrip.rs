@@ -499,8 +499,12 @@ fn llvm_assembles_our_pseudo_c_to_the_same_bytes() {
     }
     let p = Program::from_insns(insns);
     let text = disassemble(&p, Syntax::PseudoC);
-    let dir = std::env::temp_dir().join(format!("bpfplay-llvm-diff-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    // Removed on drop, also when LLVM disagrees and the test panics.
+    let scratch = tempfile::Builder::new()
+        .prefix("bpfplay-llvm-diff-")
+        .tempdir()
+        .unwrap();
+    let dir = scratch.path();
     let (src, obj, bin) = (dir.join("p.s"), dir.join("p.o"), dir.join("p.bin"));
     std::fs::write(&src, format!("\t.section xdp,\"ax\",@progbits\n{text}")).unwrap();
     let out = std::process::Command::new(&mc)
@@ -561,5 +565,4 @@ fn llvm_assembles_our_pseudo_c_to_the_same_bytes() {
             "llvm-objdump's listing assembles differently"
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -46,9 +46,12 @@ fn build_script_reproduces_the_committed_objects() {
         println!("skipped: libbpf-dev (bpf/bpf_helpers.h) is not installed");
         return;
     }
-    let tmp = std::env::temp_dir().join(format!("elf_fixtures_rebuild_{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).unwrap();
+    // Removed on drop, also when an assertion below fails.
+    let scratch = tempfile::Builder::new()
+        .prefix("bpfplay-elf-fixtures-")
+        .tempdir()
+        .unwrap();
+    let tmp = scratch.path();
     for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
         let path = entry.unwrap().path();
         let ext = path.extension().and_then(|e| e.to_str());
@@ -68,7 +71,6 @@ fn build_script_reproduces_the_committed_objects() {
             "{name}: build.sh does not reproduce the committed object; run tests/elf_fixtures/build.sh and commit"
         );
     }
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
