@@ -192,7 +192,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     // A fixed width (from the number of digits), so the browser never sizes
     // the gutter by measuring every line number.
     let gutter_width = format!("width: calc({}ch + 1.2rem)", count.to_string().len().max(2));
-    let top = |line: usize| format!("transform: translateY({}em)", (line - 1) as f64 * 1.6);
+    let top = |line: usize| format!("transform: translateY(calc({} * 1.6em))", line - 1);
 
     html! {
         <section class="panel editor-panel" aria-label="Program source">

@@ -224,7 +224,9 @@ pub fn BatchPanel(props: &BatchProps) -> Html {
     let counts = verdict_counts(&outcomes);
     let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(1);
     let bars = counts.iter().map(|(verdict, n)| {
-        let width = format!("width: {:.1}%", *n as f64 * 100.0 / max as f64);
+        // Integer permille: exact, and no float formatting on this path.
+        let permille = n.saturating_mul(1000) / max.max(1);
+        let width = format!("width: {}.{}%", permille / 10, permille % 10);
         html! {
             <div class="batch-bar">
                 <span class="mono">{ verdict.clone() }</span>

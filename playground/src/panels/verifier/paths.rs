@@ -112,7 +112,7 @@ pub fn PathList(props: &PathListProps) -> Html {
         let end = if p.end.is_empty() { "unfinished" } else { p.end };
         html! {
             <li class={classes!("path", here.then_some("current"), (p.end == "rejected").then_some("bad"))}
-                style={format!("padding-left: {}rem", p.depth.min(12) as f32 * 0.9)}>
+                style={format!("padding-left: calc({} * 0.9rem)", p.depth.min(12))}>
                 <button class="link-button" {onclick} aria-current={here.then_some("step")}>
                     { format!("path {} from insn {}", p.id, p.start_insn) }
                 </button>
