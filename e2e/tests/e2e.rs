@@ -575,6 +575,58 @@ async fn the_phone_layout_stacks_panels_and_steps_by_buttons() {
     page.close().await;
 }
 
+/// Waits until the app's first render (the `bpfplay-ready` performance mark,
+/// `playground::app::READY_MARK`) and returns the milliseconds from
+/// navigation start to it and to the wasm file's last byte.
+async fn load_times(page: &Page) -> (f64, f64) {
+    let value = page
+        .c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             (function check() {
+               const ready = performance.getEntriesByName('bpfplay-ready');
+               if (ready.length === 0) { setTimeout(check, 5); return; }
+               const wasm = performance.getEntriesByType('resource')
+                 .find(r => r.name.endsWith('.wasm'));
+               done([ready[0].startTime, wasm ? wasm.responseEnd : -1]);
+             })();",
+            vec![],
+        )
+        .await
+        .expect("read the load timing");
+    serde_json::from_value(value).expect("two times")
+}
+
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
+async fn the_page_loads_and_shows_the_app_in_well_under_a_second() {
+    let (base, driver) = start().await;
+    let page = Page::open(driver.session().await, &base, "/").await;
+    let (first, first_wasm) = load_times(&page).await;
+    // Reloads: the HTTP cache and Chromium's compiled-wasm cache are warm,
+    // and the app restores the workspace the first load saved.
+    let mut again = Vec::new();
+    for _ in 0..5 {
+        page.goto("/").await;
+        again.push(load_times(&page).await.0);
+    }
+    again.sort_by(f64::total_cmp);
+    let median = again[again.len() / 2];
+    println!(
+        "page load to the app's first render, release build, headless Chromium, 127.0.0.1: \
+         first load {first:.0} ms (wasm received at {first_wasm:.0} ms), \
+         reloads median {median:.0} ms (max {:.0} ms over {})",
+        again[again.len() - 1],
+        again.len()
+    );
+    // The issue's "loads in well under a second": measured at about a
+    // fifth of that, so only a blocking start-up (a synchronous fetch,
+    // verifying every example) would cross it.
+    assert!(first < 1000.0, "first load {first} ms");
+    assert!(median < 1000.0, "median reload {median} ms");
+    page.close().await;
+}
+
 /// Steps the verifier `n` times with `j` and returns, for each step, the
 /// milliseconds from the key press until the page is rendered and laid out
 /// (Yew's DOM update plus the browser's style and layout), measured in the

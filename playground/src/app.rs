@@ -58,6 +58,9 @@ fn initial_workspace(embedded: bool) -> (Workspace, Option<String>) {
     (view.open(saved), notice)
 }
 
+/// The `performance.mark` set after the app's first render.
+pub const READY_MARK: &str = "bpfplay-ready";
+
 /// The whole playground.
 #[component]
 pub fn App() -> Html {
@@ -69,6 +72,14 @@ pub fn App() -> Html {
         use_reducer(move || started.0.clone())
     };
     let share_status = use_state(|| started.1.clone().map(AttrValue::from));
+
+    // The first render is on the screen: the end-to-end test times a page
+    // load from navigation start to this mark.
+    use_effect_with((), |_| {
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark(READY_MARK);
+        }
+    });
 
     // Save every edit, so nothing typed is lost on a reload or a crash (an
     // embed leaves the saved workspace alone).

@@ -223,7 +223,7 @@ fn test(cx: &Context) -> ExitCode {
         let mut cmd = trunk_command(cx, &env);
         cmd.args(["build", "--release"]);
         exec(&mut cmd, "read trunk's error above")?;
-        report_wasm_size(&cx.root.join("dist"));
+        report_page_size(&cx.root.join("dist"));
         Ok(Outcome::Done)
     });
     if !built {
@@ -306,27 +306,44 @@ fn e2e(cx: &Context) -> Result<Outcome, StepError> {
     Ok(Outcome::Done)
 }
 
-/// Prints the raw and gzip size of the release wasm, for the README.
-fn report_wasm_size(dist: &Path) {
-    let Ok(entries) = std::fs::read_dir(dist) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "wasm") {
-            let raw = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            let gz = Command::new("gzip")
-                .args(["-9", "-c"])
-                .arg(&path)
-                .output()
-                .map(|o| o.stdout.len())
-                .unwrap_or(0);
-            println!(
-                "    {}: {} KB raw, {} KB gzip",
-                path.file_name().unwrap_or_default().to_string_lossy(),
-                raw / 1024,
-                gz / 1024
-            );
+/// Prints the raw and gzip size of each file in dist/ (the wasm, its JS
+/// glue and snippets, the style sheet, the HTML, the icon) and their total,
+/// for the README.
+fn report_page_size(dist: &Path) {
+    let mut files = Vec::new();
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
         }
     }
+    files.sort();
+    let (mut total_raw, mut total_gz) = (0, 0);
+    for path in &files {
+        let raw = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let gz = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(path)
+            .output()
+            .map(|o| o.stdout.len() as u64)
+            .unwrap_or(0);
+        total_raw += raw;
+        total_gz += gz;
+        println!(
+            "    {}: {:.1} KB raw, {:.1} KB gzip",
+            path.strip_prefix(dist).unwrap_or(path).display(),
+            raw as f64 / 1024.0,
+            gz as f64 / 1024.0
+        );
+    }
+    println!(
+        "    all of dist/: {:.1} KB raw, {:.1} KB gzip",
+        total_raw as f64 / 1024.0,
+        total_gz as f64 / 1024.0
+    );
 }
