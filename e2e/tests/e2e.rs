@@ -572,6 +572,47 @@ async fn the_phone_layout_stacks_panels_and_steps_by_buttons() {
     )
     .await;
     page.screenshot("phone-verifier.png").await;
+
+    // At 360 px the toolbar keeps to two rows of 44 px touch targets, each
+    // with a name; Export, Import and Embed… wait behind More.
+    page.c
+        .set_window_size(360, 740)
+        .await
+        .expect("a small phone-sized window");
+    page.js("window.scrollTo(0, 0);", vec![]).await;
+    let bar = phone_toolbar(&page, false).await;
+    page.screenshot("phone-toolbar.png").await;
+    println!("toolbar at 360 px: {bar}");
+    let (width, rows, height, button) = (
+        bar[0].as_f64().unwrap(),
+        bar[1].as_u64().unwrap(),
+        bar[2].as_f64().unwrap(),
+        bar[3].as_f64().unwrap(),
+    );
+    assert!(width <= 360.0, "the viewport is {width} px wide");
+    assert!(
+        rows <= 2,
+        "the toolbar's controls sit in {rows} rows: {bar}"
+    );
+    assert!(
+        button >= 44.0 && height < 3.0 * button,
+        "the toolbar is {height} px high, buttons {button} px: {bar}"
+    );
+    assert_eq!(
+        (&bar[4], &bar[5], &bar[6], &bar[7]),
+        (&json!([]), &json!([]), &json!(0), &json!(true)),
+        "[too small, unnamed, folded actions shown, More's aria-expanded]: {bar}"
+    );
+    page.click("#more-button").await;
+    let bar = phone_toolbar(&page, true).await;
+    page.screenshot("phone-toolbar-more.png").await;
+    assert_eq!(
+        (&bar[1], &bar[4], &bar[5], &bar[6], &bar[7]),
+        (&json!(2), &json!([]), &json!([]), &json!(2), &json!(true)),
+        "More opened: [rows, too small, unnamed, folded actions shown, aria-expanded]: {bar}"
+    );
+    page.click("#embed-button").await;
+    page.wait_for("#embed-dialog[open]").await;
     page.close().await;
 }
 
@@ -625,6 +666,30 @@ async fn the_page_loads_and_shows_the_app_in_well_under_a_second() {
     assert!(first < 1000.0, "first load {first} ms");
     assert!(median < 1000.0, "median reload {median} ms");
     page.close().await;
+}
+
+/// The toolbar as a phone shows it: [viewport width, rows of controls
+/// (the More group's aside), toolbar height, Run's height, controls under
+/// 44 px, controls without a name, folded actions shown, whether More's
+/// `aria-expanded` says `open`].
+async fn phone_toolbar(page: &Page, open: bool) -> serde_json::Value {
+    let script = format!(
+        "const bar = document.querySelector('.app > .toolbar');
+         const shown = (el) => el.getClientRects().length > 0;
+         const controls = [...bar.querySelectorAll('button, select, label.button')].filter(shown);
+         const tops = controls.filter(el => !el.closest('.toolbar-more-items'))
+           .map(el => el.getBoundingClientRect().top).sort((a, b) => a - b);
+         const rows = tops.filter((t, i) => i === 0 || t - tops[i - 1] > 10).length;
+         const small = controls.filter(el => {{ const r = el.getBoundingClientRect(); return r.width < 44 || r.height < 44; }})
+           .map(el => el.id || el.textContent);
+         const unnamed = controls.filter(el => !(el.getAttribute('aria-label') || el.textContent.trim() || (el.labels && el.labels.length)))
+           .map(el => el.id || el.outerHTML.slice(0, 60));
+         const folded = ['export-button', 'embed-button'].filter(id => shown(document.getElementById(id))).length;
+         return [document.documentElement.clientWidth, rows, bar.getBoundingClientRect().height,
+                 document.getElementById('run-button').getBoundingClientRect().height, small, unnamed, folded,
+                 document.getElementById('more-button').getAttribute('aria-expanded') === '{open}'];"
+    );
+    page.js(&script, vec![]).await
 }
 
 /// Steps the verifier `n` times with `j` and returns, for each step, the

@@ -214,6 +214,7 @@ fn test(cx: &Context) -> ExitCode {
             wasm_test(cx, &env, "playground", "debugger")?;
             wasm_test(cx, &env, "playground", "editor")?;
             wasm_test(cx, &env, "playground", "shell")?;
+            wasm_test(cx, &env, "playground", "toolbar")?;
             wasm_test(cx, &env, "playground", "batch")?;
             wasm_test(cx, &env, "playground", "workspace")
         });

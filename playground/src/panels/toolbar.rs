@@ -1,8 +1,10 @@
-//! The top bar: the app's name, the examples gallery, Share and Run.
+//! The top bar: the app's name, the examples gallery, Share and Run; on a
+//! phone, Export, Import and Embed… fold into a [`MoreMenu`].
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::more_menu::MoreMenu;
 use crate::examples::EXAMPLES;
 
 /// Toolbar properties.
@@ -90,11 +92,13 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 if let Some(status) = &props.share_status {
                     <span class="share-status" role="status">{ status.clone() }</span>
                 }
-                { props.children.clone() }
+                <MoreMenu label="More: export, import, embed">
+                    { props.children.clone() }
+                    <button id="embed-button" class="button" onclick={embed} aria-haspopup="dialog"
+                        title="Make a link that shows chosen panels of this workspace, for slides and course pages">{ "Embed…" }</button>
+                </MoreMenu>
                 <button id="share-button" class="button" onclick={share}
                     title="Put a link to this workspace in the address bar and copy it">{ "Share" }</button>
-                <button id="embed-button" class="button" onclick={embed} aria-haspopup="dialog"
-                    title="Make a link that shows chosen panels of this workspace, for slides and course pages">{ "Embed…" }</button>
                 <button id="theme-toggle" class="button icon" onclick={theme}
                     title={theme_label} aria-label={theme_label}>
                     <span aria-hidden="true">{ if props.dark { "☀" } else { "☾" } }</span>

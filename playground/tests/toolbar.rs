@@ -1,0 +1,94 @@
+//! The toolbar's More button, in headless Chromium: it shows and hides the
+//! less-used actions (Export, Import, Embed…) that a phone folds behind it,
+//! says whether they are shown (`aria-expanded`), and closes on Escape
+//! (focus back on it), on a press outside and when an action is picked.
+//! Which actions are folded, and the two rows on a 360 px phone, are the
+//! style sheet's and are checked on the release build
+//! (`e2e/tests/e2e.rs`, the phone layout).
+#![cfg(target_arch = "wasm32")]
+
+use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/mod.rs"]
+mod support;
+use support::*;
+
+fn expanded(root: &Element) -> String {
+    find::<Element>(root, "#more-button")
+        .get_attribute("aria-expanded")
+        .unwrap_or_default()
+}
+
+fn is_open(root: &Element) -> bool {
+    root.query_selector(".toolbar-more.open").unwrap().is_some()
+}
+
+#[wasm_bindgen_test]
+async fn more_opens_and_closes_on_escape_outside_and_a_pick() {
+    LocalStorage::clear();
+    let root = mount().await;
+    assert_eq!(expanded(&root), "false");
+    assert!(!is_open(&root));
+    let label = find::<Element>(&root, "#more-button")
+        .get_attribute("aria-label")
+        .unwrap_or_default();
+    assert!(
+        label.contains("export") && label.contains("embed"),
+        "{label}"
+    );
+    // The folded actions are named buttons inside the group it controls.
+    for id in ["#more-items #export-button", "#more-items #embed-button"] {
+        assert!(!text_of(&root, id).trim().is_empty(), "{id} has a label");
+    }
+    assert!(root
+        .query_selector("#more-items label[for=import-input]")
+        .unwrap()
+        .is_some());
+
+    // Escape closes and puts focus back on the button.
+    click(&root, "#more-button").await;
+    assert_eq!(expanded(&root), "true");
+    assert!(is_open(&root));
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    let escape =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    find::<Element>(&root, "#export-button")
+        .dispatch_event(&escape)
+        .unwrap();
+    settle().await;
+    assert_eq!(expanded(&root), "false");
+    let focused = document().active_element().map(|e| e.id());
+    assert_eq!(focused.as_deref(), Some("more-button"));
+
+    // A press outside closes it; one inside does not.
+    click(&root, "#more-button").await;
+    let press = |el: &Element| {
+        let init = web_sys::PointerEventInit::new();
+        init.set_bubbles(true);
+        let e = web_sys::PointerEvent::new_with_event_init_dict("pointerdown", &init).unwrap();
+        el.dispatch_event(&e).unwrap();
+    };
+    press(&find(&root, "#more-items"));
+    settle().await;
+    assert!(is_open(&root), "a press inside keeps it open");
+    press(&find(&root, "#editor-input"));
+    settle().await;
+    assert!(!is_open(&root), "a press outside closes it");
+
+    // Picking an action runs it and closes the group.
+    click(&root, "#more-button").await;
+    find::<HtmlElement>(&root, "#export-button").click();
+    settle().await;
+    assert!(!is_open(&root));
+    assert!(
+        text_of(&root, ".share-status").contains("Exported"),
+        "the action ran"
+    );
+    root.remove();
+}
