@@ -7,9 +7,8 @@
 //! (`e2e/tests/e2e.rs`, the phone layout).
 #![cfg(target_arch = "wasm32")]
 
-use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -24,13 +23,12 @@ fn expanded(root: &Element) -> String {
 }
 
 fn is_open(root: &Element) -> bool {
-    root.query_selector(".toolbar-more.open").unwrap().is_some()
+    exists(root, ".toolbar-more.open")
 }
 
 #[wasm_bindgen_test]
 async fn more_opens_and_closes_on_escape_outside_and_a_pick() {
-    LocalStorage::clear();
-    let root = mount().await;
+    let root = mount_fresh().await;
     assert_eq!(expanded(&root), "false");
     assert!(!is_open(&root));
     let label = find::<Element>(&root, "#more-button")
@@ -44,47 +42,35 @@ async fn more_opens_and_closes_on_escape_outside_and_a_pick() {
     for id in ["#more-items #export-button", "#more-items #embed-button"] {
         assert!(!text_of(&root, id).trim().is_empty(), "{id} has a label");
     }
-    assert!(root
-        .query_selector("#more-items label[for=import-input]")
-        .unwrap()
-        .is_some());
+    assert!(exists(&root, "#more-items label[for=import-input]"));
 
     // Escape closes and puts focus back on the button.
     click(&root, "#more-button").await;
     assert_eq!(expanded(&root), "true");
     assert!(is_open(&root));
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("Escape");
-    init.set_bubbles(true);
-    let escape =
-        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    find::<Element>(&root, "#export-button")
-        .dispatch_event(&escape)
-        .unwrap();
-    settle().await;
+    press(&root, "#export-button", "Escape").await;
     assert_eq!(expanded(&root), "false");
     let focused = document().active_element().map(|e| e.id());
     assert_eq!(focused.as_deref(), Some("more-button"));
 
     // A press outside closes it; one inside does not.
     click(&root, "#more-button").await;
-    let press = |el: &Element| {
+    let pointer_down = |el: &Element| {
         let init = web_sys::PointerEventInit::new();
         init.set_bubbles(true);
         let e = web_sys::PointerEvent::new_with_event_init_dict("pointerdown", &init).unwrap();
         el.dispatch_event(&e).unwrap();
     };
-    press(&find(&root, "#more-items"));
+    pointer_down(&find(&root, "#more-items"));
     settle().await;
     assert!(is_open(&root), "a press inside keeps it open");
-    press(&find(&root, "#editor-input"));
+    pointer_down(&find(&root, "#editor-input"));
     settle().await;
     assert!(!is_open(&root), "a press outside closes it");
 
     // Picking an action runs it and closes the group.
     click(&root, "#more-button").await;
-    find::<HtmlElement>(&root, "#export-button").click();
-    settle().await;
+    click(&root, "#export-button").await;
     assert!(!is_open(&root));
     assert!(
         text_of(&root, ".share-status").contains("Exported"),
