@@ -3,203 +3,15 @@
 //! view is saved as a screenshot in target/screenshots/.
 
 use std::path::Path;
-use std::time::Duration;
 
-use e2e::{dist_dir, screenshot_dir, serve_static, Driver, Profile};
+use e2e::Page;
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
 use serde_json::json;
-
-const WAIT: Duration = Duration::from_secs(20);
-
-/// A browser tab on the playground, with the steps the tests repeat.
-struct Page {
-    c: Client,
-    base: String,
-}
-
-impl Page {
-    /// Opens `path` (relative to the served dist/, e.g. `/` or
-    /// `/?embed=editor#w2=...`) and waits for the app to mount.
-    async fn open(c: Client, base: &str, path: &str) -> Page {
-        let page = Page {
-            c,
-            base: base.to_string(),
-        };
-        page.goto(path).await;
-        page
-    }
-
-    async fn goto(&self, path: &str) {
-        self.c
-            .goto(&format!("{}{path}", self.base))
-            .await
-            .expect("open the playground");
-        self.wait_for("#run-button").await;
-    }
-
-    async fn wait_for(&self, selector: &str) -> fantoccini::elements::Element {
-        self.c
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(selector))
-            .await
-            .unwrap_or_else(|e| panic!("{selector} never appeared: {e}"))
-    }
-
-    async fn exists(&self, selector: &str) -> bool {
-        self.c.find(Locator::Css(selector)).await.is_ok()
-    }
-
-    async fn click(&self, selector: &str) {
-        self.wait_for(selector)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
-    }
-
-    async fn text(&self, selector: &str) -> String {
-        self.wait_for(selector)
-            .await
-            .text()
-            .await
-            .unwrap_or_else(|e| panic!("text of {selector}: {e}"))
-    }
-
-    /// The text of `selector` once it contains `wanted` (or what it says
-    /// after the wait, for the assertion message).
-    async fn wait_text(&self, selector: &str, wanted: &str) -> String {
-        let mut last = String::new();
-        for _ in 0..100 {
-            if let Ok(el) = self.c.find(Locator::Css(selector)).await {
-                last = el.text().await.unwrap_or_default();
-                if last.contains(wanted) {
-                    return last;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("{selector} never said {wanted:?}; it says {last:?}");
-    }
-
-    async fn js(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
-        self.c
-            .execute(script, args)
-            .await
-            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
-    }
-
-    async fn pick_example(&self, id: &str) {
-        self.wait_for("#example-select")
-            .await
-            .select_by_value(id)
-            .await
-            .expect("choose the example");
-    }
-
-    /// Types `source` into the editor as keystrokes.
-    async fn type_program(&self, source: &str) {
-        let editor = self.wait_for("#editor-input").await;
-        editor.clear().await.expect("clear the editor");
-        editor
-            .send_keys(source)
-            .await
-            .expect("type into the editor");
-    }
-
-    /// Puts a long `source` in the editor at once (typing thousands of lines
-    /// key by key would take minutes), as a paste would.
-    async fn paste_program(&self, source: &str) {
-        self.wait_for("#editor-input").await;
-        self.js(
-            "const a = document.getElementById('editor-input');
-             a.value = arguments[0];
-             a.dispatchEvent(new InputEvent('input', { bubbles: true }));",
-            vec![json!(source)],
-        )
-        .await;
-    }
-
-    async fn run(&self) {
-        self.click("#run-button").await;
-    }
-
-    async fn tab(&self, name: &str) {
-        self.click(&format!("#tab-{name}")).await;
-    }
-
-    async fn step_count(&self) -> String {
-        self.text("#step-count").await
-    }
-
-    /// Sends keys to the focused element (as a user pressing them).
-    async fn press(&self, keys: &str) {
-        self.c
-            .active_element()
-            .await
-            .expect("a focused element")
-            .send_keys(keys)
-            .await
-            .expect("press keys");
-    }
-
-    async fn focused_id(&self) -> String {
-        self.c
-            .active_element()
-            .await
-            .expect("a focused element")
-            .attr("id")
-            .await
-            .expect("its id")
-            .unwrap_or_default()
-    }
-
-    async fn root_attr(&self, name: &str) -> Option<String> {
-        self.js(
-            "return document.documentElement.getAttribute(arguments[0]);",
-            vec![json!(name)],
-        )
-        .await
-        .as_str()
-        .map(str::to_string)
-    }
-
-    /// Clicks Share and returns the link from the address bar.
-    async fn share(&self) -> String {
-        self.click("#share-button").await;
-        let url = self.c.current_url().await.expect("current URL").to_string();
-        assert!(
-            url.contains("#w2="),
-            "the address bar holds the link: {url}"
-        );
-        url
-    }
-
-    async fn screenshot(&self, name: &str) {
-        // Let transitions and fonts settle.
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let png = self.c.screenshot().await.expect("take a screenshot");
-        let path = screenshot_dir().join(name);
-        std::fs::write(&path, png).expect("save the screenshot");
-        eprintln!("saved {}", path.display());
-    }
-
-    async fn close(self) {
-        self.c.close().await.expect("close the session");
-    }
-}
-
-/// The served dist/ and a running ChromeDriver.
-async fn start() -> (String, Driver) {
-    (serve_static(dist_dir()), Driver::start())
-}
 
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn typing_a_program_and_pressing_run_shows_r0() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
 
     page.type_program("r0 = 42\nexit\n").await;
     page.run().await;
@@ -217,8 +29,7 @@ async fn typing_a_program_and_pressing_run_shows_r0() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn examples_verify_and_step_to_the_error() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
 
     // An XDP example over the sample packet (UDP to port 53): dropped.
     page.pick_example("xdp-drop-dns").await;
@@ -256,11 +67,9 @@ async fn examples_verify_and_step_to_the_error() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn an_xdp_example_runs_over_a_built_packet() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
 
-    page.pick_example("xdp-drop-dns").await;
-    page.tab("packet").await;
+    page.example_in("xdp-drop-dns", "packet").await;
     // A new packet from the builder: UDP to port 53, which the program drops.
     page.click("#packet-add").await;
     page.wait_text(".packet-heading", "Packet 2").await;
@@ -280,10 +89,8 @@ async fn an_xdp_example_runs_over_a_built_packet() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn a_pcap_file_imports_into_the_packet_list_and_runs_as_a_batch() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
-    page.pick_example("xdp-drop-dns").await;
-    page.tab("packet").await;
+    let page = Page::start().await;
+    page.example_in("xdp-drop-dns", "packet").await;
     let rows = |n: usize| format!(".packet-row:nth-child({n})");
     assert!(!page.exists(&rows(2)).await, "one packet to start with");
 
@@ -319,8 +126,7 @@ async fn a_pcap_file_imports_into_the_packet_list_and_runs_as_a_batch() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn maps_show_what_the_program_counted() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
     page.pick_example("proto-counter").await;
     page.wait_text("#result", "r0 =").await;
     page.tab("maps").await;
@@ -336,8 +142,7 @@ async fn maps_show_what_the_program_counted() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn a_share_link_opens_the_same_workspace_in_a_fresh_profile() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
     page.pick_example("reject-packet-bounds").await;
     page.wait_text("#result", "Rejected by the verifier").await;
     page.tab("packet").await;
@@ -347,14 +152,10 @@ async fn a_share_link_opens_the_same_workspace_in_a_fresh_profile() {
     page.run().await;
     page.wait_text("#result", "Rejected by the verifier").await;
     let url = page.share().await;
-    page.close().await;
 
     // A browser that has never seen the playground: its own empty profile.
-    let profile = Profile::fresh("share");
-    let fresh = Page {
-        c: driver.session_in(&profile).await,
-        base: base.clone(),
-    };
+    let fresh = page.another_browser().await;
+    page.close().await;
     fresh.c.goto(&url).await.expect("open the shared link");
     let source = fresh
         .wait_for("#editor-input")
@@ -385,8 +186,7 @@ async fn a_share_link_opens_the_same_workspace_in_a_fresh_profile() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn embed_mode_shows_only_the_chosen_panels_read_only() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
     page.pick_example("reject-packet-bounds").await;
     page.wait_text("#result", "Rejected by the verifier").await;
     // The instructor's way: Embed…, keep the editor and the verifier, read-only.
@@ -452,8 +252,7 @@ async fn embed_mode_shows_only_the_chosen_panels_read_only() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn the_help_dialog_opens_traps_focus_and_the_theme_is_remembered() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
     page.pick_example("xdp-drop-dns").await;
     page.wait_text("#result", "XDP_DROP").await;
 
@@ -491,11 +290,7 @@ async fn the_help_dialog_opens_traps_focus_and_the_theme_is_remembered() {
 
     // Escape closes it and focus returns to where it was.
     page.press(&char::from(Key::Escape).to_string()).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(
-        dialog.attr("open").await.expect("attr").is_none(),
-        "Escape closes"
-    );
+    page.wait_for("#help-dialog:not([open])").await;
     assert_eq!(page.focused_id().await, "share-button");
 
     // The help button opens it too; the dark theme is chosen there and
@@ -533,12 +328,12 @@ async fn the_help_dialog_opens_traps_focus_and_the_theme_is_remembered() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn the_phone_layout_stacks_panels_and_steps_by_buttons() {
-    let (base, driver) = start().await;
-    let c = driver.session().await;
-    c.set_window_size(390, 844)
+    let page = Page::start().await;
+    page.c
+        .set_window_size(390, 844)
         .await
         .expect("a phone-sized window");
-    let page = Page::open(c, &base, "/").await;
+    page.goto("/").await;
     page.pick_example("reject-packet-bounds").await;
     page.wait_text("#result", "Rejected by the verifier").await;
     let at_error = page.step_count().await;
@@ -641,8 +436,7 @@ async fn load_times(page: &Page) -> (f64, f64) {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn the_page_loads_and_shows_the_app_in_well_under_a_second() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
     let (first, first_wasm) = load_times(&page).await;
     // Reloads: the HTTP cache and Chromium's compiled-wasm cache are warm,
     // and the app restores the workspace the first load saved.
@@ -729,8 +523,7 @@ async fn time_steps(page: &Page, n: usize) -> Vec<f64> {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn a_step_of_a_4096_instruction_program_renders_in_a_frame() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
     let mut source = String::from(".type xdp\nr0 = 0\n");
     for _ in 0..4093 {
         source.push_str("r0 += 1\n");
@@ -771,11 +564,9 @@ async fn a_step_of_a_4096_instruction_program_renders_in_a_frame() {
 #[tokio::test(flavor = "current_thread")]
 #[ignore = "needs a release trunk build and Chromium: run `cargo xtask test`"]
 async fn the_run_debugger_stops_at_a_breakpoint_and_runs_a_tracing_example_on_edited_inputs() {
-    let (base, driver) = start().await;
-    let page = Page::open(driver.session().await, &base, "/").await;
+    let page = Page::start().await;
 
-    page.pick_example("xdp-drop-dns").await;
-    page.tab("run").await;
+    page.example_in("xdp-drop-dns", "run").await;
     // A breakpoint on the EtherType load (line 13), set in the editor gutter.
     page.click(".gutter-line[data-line=\"13\"]").await;
     page.wait_text("#bp-list", "line 13").await;
@@ -789,8 +580,7 @@ async fn the_run_debugger_stops_at_a_breakpoint_and_runs_a_tracing_example_on_ed
     page.wait_text("#run-verdict", "XDP_DROP").await;
 
     // The tracepoint example, fired in an edited process.
-    page.pick_example("trace-syscalls").await;
-    page.tab("run").await;
+    page.example_in("trace-syscalls", "run").await;
     let pid = page
         .wait_for("input[name=\"current-process\"]:checked")
         .await;

@@ -5,23 +5,13 @@
 //! Looks for the suite in `$BPF_CONFORMANCE_DIR`, else in `shared/conformance`
 //! beside the workspace root or one of its parents; without it, it says so and passes.
 
-use std::path::{Path, PathBuf};
-
 use vm_core::asm::{assemble, assemble_with, detect_syntax, Syntax};
 use vm_core::disasm::disassemble;
 use vm_core::isa::{encode, RawInsn};
 
-fn suite_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("BPF_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    workspace
-        .ancestors()
-        .skip(1)
-        .map(|a| a.join("shared").join("conformance"))
-        .find(|d| d.is_dir())
-}
+#[path = "support/conformance.rs"]
+mod conformance;
+use conformance::suite_dir;
 
 /// The text of section `-- name` of a `.data` file.
 fn section(text: &str, name: &str) -> Option<String> {

@@ -5,19 +5,11 @@
 //! worktrees find it too). Without either it says so and passes: the suite is
 //! not part of the repository.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn suite_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("BPF_CONFORMANCE_DIR") {
-        return Some(PathBuf::from(dir));
-    }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    workspace
-        .ancestors()
-        .skip(1)
-        .map(|a| a.join("shared").join("conformance"))
-        .find(|d| d.is_dir())
-}
+#[path = "support/conformance.rs"]
+mod conformance;
+use conformance::suite_dir;
 
 #[test]
 fn conformance_suite() {

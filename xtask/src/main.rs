@@ -280,7 +280,24 @@ fn wasm_test(
         "read the failing test above; rerun just this with `{}`",
         steps::show(&cmd)
     );
-    exec(&mut cmd, &fix)
+    with_browser_tmp(cx, &mut cmd, |cmd| exec(cmd, &fix))
+}
+
+/// Runs `cmd` with TMPDIR set to a new directory, removed afterwards
+/// whatever the outcome: ChromeDriver and Chromium put their profiles
+/// (`org.chromium.Chromium.scoped_dir.*`) and singleton sockets there, and
+/// leave them behind in /tmp when the runner stops them abruptly.
+fn with_browser_tmp<T>(cx: &Context, cmd: &mut Command, run: impl FnOnce(&mut Command) -> T) -> T {
+    let dir = cx
+        .target_dir
+        .join(format!("browser-tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    if std::fs::create_dir_all(&dir).is_ok() {
+        cmd.env("TMPDIR", &dir);
+    }
+    let result = run(cmd);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// The end-to-end test drives Chromium over WebDriver against dist/.
