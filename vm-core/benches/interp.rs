@@ -5,11 +5,14 @@
 //! Our side reuses one `Vm` per benchmark (`Vm::reset`, as a host running a
 //! program over many packets does); rbpf's `execute_program` sets up its
 //! registers and stack on every call. Both check every memory access.
+//!
+//! Natively: `cargo bench -p vm-core --bench interp` (criterion). In headless
+//! Chromium: `cargo xtask bench` (after the native run; the criterion port in
+//! `wasm-bindgen-test`, `#[wasm_bindgen_bench]`), the same workloads compiled
+//! to wasm32 with rbpf built `no_std`.
 
-use std::hint::black_box;
 use std::sync::Arc;
 
-use criterion::{criterion_group, criterion_main, Criterion};
 use vm_core::asm::{assemble_with, Syntax};
 use vm_core::interp::{CompiledProgram, Memory, NoHelpers, RegionKind, Vm, VmConfig};
 use vm_core::isa::{encode, Reg};
@@ -114,10 +117,12 @@ fn syn_packet() -> Vec<u8> {
     p
 }
 
-fn bytecode(src: &str) -> (Vec<vm_core::isa::Insn>, Vec<u8>) {
+/// The program's instructions and its bytecode; the bytecode lives as long
+/// as the benchmark process (rbpf's VMs borrow it).
+fn bytecode(src: &str) -> (Vec<vm_core::isa::Insn>, &'static [u8]) {
     let program = assemble_with(src, Syntax::PseudoC).expect("benchmark program assembles");
     let bytes = encode(&program.insns);
-    (program.insns, bytes)
+    (program.insns, bytes.leak())
 }
 
 fn ours(insns: &[vm_core::isa::Insn], memory: Memory, r1: u64) -> Vm {
@@ -137,40 +142,66 @@ fn run_ours(vm: &mut Vm, r1: u64) -> u64 {
     vm.run(&mut NoHelpers).expect("runs")
 }
 
-fn alu_loop(c: &mut Criterion) {
-    let (insns, bytes) = bytecode(ALU_LOOP);
-    let mut vm = ours(&insns, Memory::new(), 0);
-    let rbpf_vm = rbpf::EbpfVmNoData::new(Some(&bytes)).expect("rbpf accepts");
-    let want = rbpf_vm.execute_program().expect("rbpf runs");
-    assert_eq!(run_ours(&mut vm, 0), want);
-    let mut g = c.benchmark_group("alu_loop");
-    g.bench_function("vm-core", |b| b.iter(|| run_ours(black_box(&mut vm), 0)));
-    g.bench_function("rbpf", |b| {
-        b.iter(|| black_box(&rbpf_vm).execute_program().unwrap())
-    });
-    g.finish();
+/// One benchmark: this interpreter and rbpf set up on the same bytecode and
+/// input, each a closure returning r0.
+struct Workload {
+    name: &'static str,
+    ours: Box<dyn FnMut() -> u64>,
+    rbpf: Box<dyn FnMut() -> u64>,
 }
 
-fn memcpy_loop(c: &mut Criterion) {
+impl Workload {
+    /// Runs both once and checks they agree (and, when given, on `want`)
+    /// before anything is timed.
+    fn checked(
+        name: &'static str,
+        want: Option<u64>,
+        mut ours: impl FnMut() -> u64 + 'static,
+        mut rbpf: impl FnMut() -> u64 + 'static,
+    ) -> Workload {
+        let (a, b) = (ours(), rbpf());
+        assert_eq!(a, b, "{name}: vm-core and rbpf disagree");
+        if let Some(want) = want {
+            assert_eq!(a, want, "{name}: r0");
+        }
+        Workload {
+            name,
+            ours: Box::new(ours),
+            rbpf: Box::new(rbpf),
+        }
+    }
+}
+
+fn alu_loop() -> Workload {
+    let (insns, bytes) = bytecode(ALU_LOOP);
+    let mut vm = ours(&insns, Memory::new(), 0);
+    let rbpf_vm = rbpf::EbpfVmNoData::new(Some(bytes)).expect("rbpf accepts");
+    Workload::checked(
+        "alu_loop",
+        None,
+        move || run_ours(&mut vm, 0),
+        move || rbpf_vm.execute_program().expect("rbpf runs"),
+    )
+}
+
+fn memcpy_loop() -> Workload {
     let (insns, bytes) = bytecode(MEMCPY_LOOP);
     let data: Vec<u8> = (0..4096u32).map(|i| (i * 7) as u8).collect();
     let mut memory = Memory::new();
     let id = memory.add_region(RegionKind::User, data.clone(), true);
     let addr = memory.region(id).map(|r| r.base()).unwrap_or(0);
     let mut vm = ours(&insns, memory, addr);
-    let rbpf_vm = rbpf::EbpfVmMbuff::new(Some(&bytes)).expect("rbpf accepts");
-    let rbpf_mem = data.clone();
-    let want = rbpf_vm.execute_program(&rbpf_mem, &[]).expect("rbpf runs");
-    assert_eq!(run_ours(&mut vm, addr), want);
-    let mut g = c.benchmark_group("memcpy_loop");
-    g.bench_function("vm-core", |b| b.iter(|| run_ours(black_box(&mut vm), addr)));
-    g.bench_function("rbpf", |b| {
-        b.iter(|| black_box(&rbpf_vm).execute_program(&rbpf_mem, &[]).unwrap())
-    });
-    g.finish();
+    let rbpf_vm = rbpf::EbpfVmMbuff::new(Some(bytes)).expect("rbpf accepts");
+    let rbpf_mem = data;
+    Workload::checked(
+        "memcpy_loop",
+        None,
+        move || run_ours(&mut vm, addr),
+        move || rbpf_vm.execute_program(&rbpf_mem, &[]).expect("rbpf runs"),
+    )
 }
 
-fn packet_parse(c: &mut Criterion) {
+fn packet_parse() -> Workload {
     let (insns, bytes) = bytecode(PACKET_PARSE);
     let packet = syn_packet();
     let mut memory = Memory::new();
@@ -183,30 +214,79 @@ fn packet_parse(c: &mut Criterion) {
     let ctx_addr = memory.region(ctx_id).map(|r| r.base()).unwrap_or(0);
     let mut vm = ours(&insns, memory, ctx_addr);
 
-    let rbpf_vm = rbpf::EbpfVmMbuff::new(Some(&bytes)).expect("rbpf accepts");
-    let rbpf_pkt = packet.clone();
-    let mut mbuff = Vec::new();
+    // rbpf reads `data` and `data_end` as host addresses from its mbuff.
+    let rbpf_vm = rbpf::EbpfVmMbuff::new(Some(bytes)).expect("rbpf accepts");
+    let rbpf_pkt = packet;
     let p = rbpf_pkt.as_ptr() as u64;
+    let mut mbuff = Vec::new();
     mbuff.extend_from_slice(&p.to_le_bytes());
     mbuff.extend_from_slice(&(p + rbpf_pkt.len() as u64).to_le_bytes());
-    let want = rbpf_vm
-        .execute_program(&rbpf_pkt, &mbuff)
-        .expect("rbpf runs");
-    assert_eq!(want, (0x0a00_0001 << 16) | 80);
-    assert_eq!(run_ours(&mut vm, ctx_addr), want);
-    let mut g = c.benchmark_group("packet_parse");
-    g.bench_function("vm-core", |b| {
-        b.iter(|| run_ours(black_box(&mut vm), ctx_addr))
-    });
-    g.bench_function("rbpf", |b| {
-        b.iter(|| {
-            black_box(&rbpf_vm)
+    Workload::checked(
+        "packet_parse",
+        Some((0x0a00_0001 << 16) | 80),
+        move || run_ours(&mut vm, ctx_addr),
+        move || {
+            rbpf_vm
                 .execute_program(&rbpf_pkt, &mbuff)
-                .unwrap()
-        })
-    });
-    g.finish();
+                .expect("rbpf runs")
+        },
+    )
 }
 
-criterion_group!(benches, alu_loop, memcpy_loop, packet_parse);
-criterion_main!(benches);
+#[cfg(not(target_arch = "wasm32"))]
+fn workloads() -> [Workload; 3] {
+    [alu_loop(), memcpy_loop(), packet_parse()]
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use criterion::{criterion_group, Criterion};
+
+    fn interp(c: &mut Criterion) {
+        for mut w in super::workloads() {
+            let mut g = c.benchmark_group(w.name);
+            g.bench_function("vm-core", |b| b.iter(&mut w.ours));
+            g.bench_function("rbpf", |b| b.iter(&mut w.rbpf));
+            g.finish();
+        }
+    }
+
+    criterion_group!(benches, interp);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+criterion::criterion_main!(native::benches);
+
+/// In headless Chromium: `wasm-bindgen-test-runner --bench` calls each
+/// `#[wasm_bindgen_bench]` function (`main` is not run). They run in a
+/// dedicated worker: a benchmark holds its thread for seconds, which on the
+/// page's main thread would stall the runner's WebDriver polling.
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use wasm_bindgen_test::{wasm_bindgen_bench, wasm_bindgen_test_configure, Criterion};
+
+    wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+    fn bench(c: &mut Criterion, mut w: super::Workload) {
+        c.bench_function(&format!("{}/vm-core", w.name), |b| b.iter(&mut w.ours));
+        c.bench_function(&format!("{}/rbpf", w.name), |b| b.iter(&mut w.rbpf));
+    }
+
+    #[wasm_bindgen_bench]
+    fn alu_loop(c: &mut Criterion) {
+        bench(c, super::alu_loop());
+    }
+
+    #[wasm_bindgen_bench]
+    fn memcpy_loop(c: &mut Criterion) {
+        bench(c, super::memcpy_loop());
+    }
+
+    #[wasm_bindgen_bench]
+    fn packet_parse(c: &mut Criterion) {
+        bench(c, super::packet_parse());
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

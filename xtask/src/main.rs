@@ -1,4 +1,5 @@
-//! `cargo xtask serve` and `cargo xtask test`: the project's two commands.
+//! `cargo xtask serve` and `cargo xtask test`: the project's two commands
+//! (and `cargo xtask bench`, the interpreter benchmark native and in Chromium).
 //!
 //! Both install what is missing first (Debian packages when run as root,
 //! the wasm32 toolchain, wasm-bindgen-cli at the Cargo.lock version, Trunk,
@@ -24,6 +25,9 @@ commands:
   test    install what is missing, then run every check: fmt, clippy,
           native tests, wasm tests in headless Chromium, a release trunk
           build and an end-to-end WebDriver test of dist/
+  bench   the interpreter benchmark (vm-core against rbpf on the same
+          bytecode): natively with criterion, then compiled to wasm32 in
+          headless Chromium
 
 options:
   --debian-toolchain   build wasm32 code with Debian's rustc-web and
@@ -60,6 +64,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("serve") => serve(&cx),
         Some("test") => test(&cx),
+        Some("bench") => bench(&cx),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -206,7 +211,26 @@ fn test(cx: &Context) -> ExitCode {
         }
     } else {
         let env = tc.env(&cx.target_dir);
-        steps.run(browser_steps[0], || wasm_test(cx, &env, "vm-core", "wasm"));
+        steps.run(browser_steps[0], || {
+            wasm_test(cx, &env, "vm-core", "wasm")?;
+            // `cargo xtask bench` runs it; here it only has to compile.
+            let mut cmd = Command::new("cargo");
+            cmd.current_dir(&cx.root);
+            apply(&mut cmd, &env);
+            cmd.args([
+                "check",
+                "--package",
+                "vm-core",
+                "--bench",
+                "interp",
+                "--target",
+                WASM_TARGET,
+            ]);
+            exec(
+                &mut cmd,
+                "the browser benchmark (vm-core/benches/interp.rs) does not compile for wasm32",
+            )
+        });
         steps.run(browser_steps[1], || {
             wasm_test(cx, &env, "playground", "app")?;
             wasm_test(cx, &env, "playground", "verifier")?;
@@ -233,6 +257,64 @@ fn test(cx: &Context) -> ExitCode {
         steps.blocked(browser_steps[3], "Chromium and ChromeDriver");
     } else {
         steps.run(browser_steps[3], || e2e(cx));
+    }
+    finish(&steps)
+}
+
+/// `vm-core/benches/interp.rs` natively, then in headless Chromium (its
+/// `#[wasm_bindgen_bench]` functions, run by `wasm-bindgen-test-runner`).
+fn bench(cx: &Context) -> ExitCode {
+    let mut steps = Steps::default();
+    let browser = steps.run("Chromium and ChromeDriver", || {
+        install::apt_install(BROWSER_PACKAGES, "the browser benchmark")
+    });
+    let mut wasm = None;
+    steps.run("wasm32 toolchain", || {
+        let (tc, outcome) = toolchain::select(cx.force_debian)?;
+        wasm = Some(tc);
+        Ok(outcome)
+    });
+    let bindgen = steps.run("wasm-bindgen-cli (Cargo.lock version)", || {
+        install::wasm_bindgen(&cx.root)
+    });
+    steps.run("native benchmark (criterion)", || {
+        let mut cmd = Command::new(cargo());
+        cmd.current_dir(&cx.root)
+            .args(["bench", "--package", "vm-core", "--bench", "interp"]);
+        exec(&mut cmd, "read the error above")
+    });
+    let name = "the same benchmark compiled to wasm32, in headless Chromium";
+    match wasm {
+        Some(tc) if browser && bindgen => {
+            steps.run(name, || {
+                let mut cmd = Command::new("cargo");
+                cmd.current_dir(&cx.root);
+                apply(&mut cmd, &tc.env(&cx.target_dir));
+                cmd.args([
+                    "bench",
+                    "--package",
+                    "vm-core",
+                    "--bench",
+                    "interp",
+                    "--target",
+                    WASM_TARGET,
+                ])
+                .env(
+                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                    "wasm-bindgen-test-runner",
+                )
+                .env("CHROMEDRIVER", chromedriver())
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+                // The runner compares with (and keeps) the previous run's
+                // figures here, not in a target/ inside the crate.
+                .env(
+                    "WASM_BINDGEN_BENCH_RESULT",
+                    cx.target_dir.join("wbg_benchmark.json"),
+                );
+                exec(&mut cmd, "read the error above")
+            });
+        }
+        _ => steps.blocked(name, "the browser and wasm tool installs"),
     }
     finish(&steps)
 }
