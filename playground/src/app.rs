@@ -103,9 +103,15 @@ pub fn App() -> Html {
             storage::save_map_edits(edits)
         }
     });
-    use_effect_with(workspace.tracing.clone(), storage::save_tracing);
-    use_effect_with(workspace.debug.breakpoints.clone(), |b| {
-        storage::save_breakpoints(b)
+    use_effect_with(workspace.tracing.clone(), move |tracing| {
+        if save {
+            storage::save_tracing(tracing)
+        }
+    });
+    use_effect_with(workspace.debug.breakpoints.clone(), move |b| {
+        if save {
+            storage::save_breakpoints(b)
+        }
     });
     // The tab and the steppers' position, on every move: a small record
     // whose save costs far less than the step's render (see README), so

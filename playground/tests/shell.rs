@@ -113,6 +113,8 @@ async fn an_embed_link_shows_only_its_panels_read_only() {
     let source = ".type xdp\nr2 = *(u32 *)(r1 + 0)\nr0 = *(u16 *)(r2 + 12)\nexit\n";
     let fragment = playground::share::encode(source, "00 11 22");
     LocalStorage::set("bpfplay.source", "r0 = 7\nexit\n").unwrap();
+    LocalStorage::set("bpfplay.breakpoints", [9]).unwrap();
+    LocalStorage::delete("bpfplay.tracing");
 
     let root = mount_at(&format!("?embed=editor,verifier&readonly#{fragment}")).await;
     let editor: HtmlTextAreaElement = find(&root, "#editor-input");
@@ -142,6 +144,15 @@ async fn an_embed_link_shows_only_its_panels_read_only() {
             .ok()
             .as_deref(),
         Some("r0 = 7\nexit\n")
+    );
+    assert_eq!(
+        LocalStorage::get::<Vec<u32>>("bpfplay.breakpoints").ok(),
+        Some(vec![9]),
+        "the saved breakpoints are left alone"
+    );
+    assert!(
+        LocalStorage::get::<serde_json::Value>("bpfplay.tracing").is_err(),
+        "no tracing inputs are saved"
     );
     root.remove();
 
