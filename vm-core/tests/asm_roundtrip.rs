@@ -6,6 +6,8 @@
 //!   back to itself (so pasted verifier logs assemble);
 //! - the assembler never panics, whatever the text.
 
+use std::path::Path;
+
 use proptest::prelude::*;
 
 use vm_core::asm::{assemble, assemble_with, highlight_line, Syntax};
@@ -473,6 +475,23 @@ fn llvm_reads(chunk: &[Insn]) -> bool {
     })
 }
 
+/// Runs an LLVM tool with `options` then `files`, which must succeed;
+/// returns its standard output.
+fn run_tool(tool: &Path, options: &[&str], files: &[&Path]) -> Vec<u8> {
+    let out = std::process::Command::new(tool)
+        .args(options)
+        .args(files)
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", tool.display()));
+    assert!(
+        out.status.success(),
+        "{} {options:?} {files:?} failed:\n{}",
+        tool.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// Differential test against LLVM: a long random program, printed by our
 /// disassembler, assembled by `llvm-mc` (`-mcpu=v4`), gives our bytes; and
 /// `llvm-objdump -d` of that object assembles with ours to the same bytes.
@@ -507,27 +526,12 @@ fn llvm_assembles_our_pseudo_c_to_the_same_bytes() {
     let dir = scratch.path();
     let (src, obj, bin) = (dir.join("p.s"), dir.join("p.o"), dir.join("p.bin"));
     std::fs::write(&src, format!("\t.section xdp,\"ax\",@progbits\n{text}")).unwrap();
-    let out = std::process::Command::new(&mc)
-        .args(["-triple", "bpfel", "-mcpu=v4", "-filetype=obj", "-o"])
-        .arg(&obj)
-        .arg(&src)
-        .output()
-        .expect("run llvm-mc");
-    assert!(
-        out.status.success(),
-        "llvm-mc rejected our output:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = std::process::Command::new(&objcopy)
-        .args(["-O", "binary", "--only-section=xdp"])
-        .arg(&obj)
-        .arg(&bin)
-        .output()
-        .expect("run llvm-objcopy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let mc_args = ["-triple", "bpfel", "-mcpu=v4", "-filetype=obj", "-o"];
+    run_tool(&mc, &mc_args, &[&obj, &src]);
+    run_tool(
+        &objcopy,
+        &["-O", "binary", "--only-section=xdp"],
+        &[&obj, &bin],
     );
     let llvm = std::fs::read(&bin).unwrap();
     let ours = encode(&p.insns);
@@ -546,17 +550,8 @@ fn llvm_assembles_our_pseudo_c_to_the_same_bytes() {
     }
     // And the other way: what llvm-objdump prints of it, we assemble to the same bytes.
     if let Some(objdump) = find_tool(&["llvm-objdump-19", "llvm-objdump"]) {
-        let out = std::process::Command::new(&objdump)
-            .args(["-d", "--mattr=+alu32"])
-            .arg(&obj)
-            .output()
-            .expect("run llvm-objdump");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let listing = String::from_utf8_lossy(&out.stdout);
+        let out = run_tool(&objdump, &["-d", "--mattr=+alu32"], &[&obj]);
+        let listing = String::from_utf8_lossy(&out);
         let q = assemble_with(&listing, Syntax::PseudoC)
             .unwrap_or_else(|e| panic!("llvm-objdump's listing: {e}"));
         assert_eq!(

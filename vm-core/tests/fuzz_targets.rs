@@ -8,6 +8,8 @@
 
 #[path = "support/verifier_corpus.rs"]
 mod corpus;
+#[path = "support/rng.rs"]
+mod rng;
 #[path = "../../fuzz/src/lib.rs"]
 mod targets;
 
@@ -38,27 +40,14 @@ fn regressions(target: &str) -> Vec<(String, Vec<u8>)> {
     files(&root().join("fuzz/regressions").join(target))
 }
 
-/// A small deterministic generator (xorshift64*), so every run tries the same mutants.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+// A fixed seed, so every run tries the same mutants.
+use rng::Rng;
 
 /// `seed` with a few bytes changed, inserted or removed, as a fuzzer would.
 fn mutant(seed: &[u8], rng: &mut Rng) -> Vec<u8> {
     let mut m = seed.to_vec();
     for _ in 0..1 + rng.below(4) {
-        let at = rng.below(m.len() + 1);
+        let at = rng.below(m.len() as u64 + 1) as usize;
         match rng.below(4) {
             0 if at < m.len() => m[at] ^= 1 << rng.below(8),
             1 if at < m.len() => m[at] = rng.next() as u8,

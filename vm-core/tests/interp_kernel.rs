@@ -7,6 +7,8 @@
 
 #[path = "support/kernel.rs"]
 mod kernel;
+#[path = "support/rng.rs"]
+mod rng;
 
 use kernel::{Kernel, Verdict};
 use vm_core::disasm::disassemble;
@@ -28,22 +30,10 @@ const WORK: [Reg; 7] = [
 /// Packet bytes the program writes its registers and stack slots into.
 const OUT_BYTES: i32 = 8 * (WORK.len() as i32 + 2);
 
-/// xorshift64*: reproducible without a dependency.
-struct Rng(u64);
+use rng::Rng;
 
+/// The random values of these programs.
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize]
-    }
     /// A 64-bit value, often one of the edge cases division and shifts care about.
     fn value(&mut self) -> u64 {
         const EDGES: [u64; 10] = [
