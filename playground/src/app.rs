@@ -22,13 +22,24 @@ use crate::storage;
 /// step), then what local storage saved (on its tab, and run and stepped
 /// to its step when it had been run and not edited since, as a link
 /// opens), then the first example.
+/// A link's workspace is saved, unrun, and the link taken out of the
+/// address bar before it runs: a reload opens the saved work (edits made
+/// since included), and a link whose run crashes the page opens unrun.
 /// An embed never reads local storage: it shows its link's workspace, or
-/// the first program, run. A damaged link is named in the returned notice
-/// and the saved workspace opens instead, untouched.
+/// the first program, run, and keeps its link, so reloading an embed shows
+/// the link's workspace again. A damaged link is named in the returned
+/// notice and the saved workspace opens instead, untouched.
 fn initial_workspace(embedded: bool) -> (Workspace, Option<String>) {
     let fragment = share::current_fragment().unwrap_or_default();
     let notice = match share::decode_snapshot(&fragment) {
-        Some(Ok(doc)) => return (doc.into_workspace(), None),
+        Some(Ok(doc)) if embedded => return (doc.into_workspace(), None),
+        Some(Ok(doc)) => {
+            let position = doc.position.clone();
+            let linked = doc.into_unrun();
+            save_all(&linked);
+            share::forget_link();
+            return (position.step(linked.ran()), None);
+        }
         Some(Err(e)) => Some(format!(
             "This link could not be opened ({e}); your saved workspace is shown instead."
         )),
@@ -58,6 +69,27 @@ fn initial_workspace(embedded: bool) -> (Workspace, Option<String>) {
     (view.open(saved), notice)
 }
 
+/// Saves every part of `ws` the app saves on its own change.
+fn save_all(ws: &Workspace) {
+    storage::save_source(&ws.source);
+    storage::save_packet(&ws.packet);
+    storage::save_packets(&ws.packets.to_json());
+    storage::save_map_edits(&ws.map_edits);
+    storage::save_tracing(&ws.tracing);
+    storage::save_breakpoints(&ws.debug.breakpoints);
+    storage::save_view(&View::of(ws));
+}
+
+/// Runs `write` (a save of one part of the workspace) unless the page is
+/// an embed; a saved change also takes a share link out of the address
+/// bar, so after Share the link stays only until the first edit.
+fn keep(save: bool, write: impl FnOnce()) {
+    if save {
+        write();
+        share::forget_link();
+    }
+}
+
 /// The `performance.mark` set after the app's first render.
 pub const READY_MARK: &str = "bpfplay-ready";
 
@@ -84,34 +116,22 @@ pub fn App() -> Html {
     // Save every edit, so nothing typed is lost on a reload or a crash (an
     // embed leaves the saved workspace alone).
     use_effect_with(workspace.source.clone(), move |source| {
-        if save {
-            storage::save_source(source)
-        }
+        keep(save, || storage::save_source(source))
     });
     use_effect_with(workspace.packet.clone(), move |packet| {
-        if save {
-            storage::save_packet(packet)
-        }
+        keep(save, || storage::save_packet(packet))
     });
     use_effect_with(workspace.packets.clone(), move |packets| {
-        if save {
-            storage::save_packets(&packets.to_json())
-        }
+        keep(save, || storage::save_packets(&packets.to_json()))
     });
     use_effect_with(workspace.map_edits.clone(), move |edits| {
-        if save {
-            storage::save_map_edits(edits)
-        }
+        keep(save, || storage::save_map_edits(edits))
     });
     use_effect_with(workspace.tracing.clone(), move |tracing| {
-        if save {
-            storage::save_tracing(tracing)
-        }
+        keep(save, || storage::save_tracing(tracing))
     });
     use_effect_with(workspace.debug.breakpoints.clone(), move |b| {
-        if save {
-            storage::save_breakpoints(b)
-        }
+        keep(save, || storage::save_breakpoints(b))
     });
     // The tab and the steppers' position, on every move: a small record
     // whose save costs far less than the step's render (see README), so

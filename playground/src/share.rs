@@ -157,6 +157,31 @@ pub fn publish_snapshot(snapshot: &Snapshot) -> Option<String> {
     Some(url)
 }
 
+/// Takes a share link (`#w1=`, `#w2=`) out of the address bar, keeping the
+/// rest of the URL (an embed's query): once the link's workspace is saved,
+/// or edited after Share, a reload opens the saved work, not the link.
+pub fn forget_link() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let hash = location.hash().unwrap_or_default();
+    let hash = hash.trim_start_matches('#');
+    if !(hash.starts_with(PREFIX) || hash.starts_with(PREFIX_V2)) {
+        return;
+    }
+    let (Ok(path), Ok(query), Ok(history)) =
+        (location.pathname(), location.search(), window.history())
+    else {
+        return;
+    };
+    let _ = history.replace_state_with_url(
+        &wasm_bindgen::JsValue::NULL,
+        "",
+        Some(&format!("{path}{query}")),
+    );
+}
+
 /// The page's current fragment.
 pub fn current_fragment() -> Option<String> {
     web_sys::window()?.location().hash().ok()

@@ -188,6 +188,13 @@ impl Snapshot {
     /// The workspace this document describes, run at once (as a share link
     /// always was) and stepped to its position when that was current.
     pub fn into_workspace(self) -> Workspace {
+        let position = self.position.clone();
+        position.step(self.into_unrun().ran())
+    }
+
+    /// The workspace this document describes, on its tab, not run yet (so
+    /// it can be saved before a run that might crash the page).
+    pub fn into_unrun(self) -> Workspace {
         let packets = self
             .packets
             .unwrap_or_else(|| PacketList::from_hex(crate::session::SAMPLE_PACKET_HEX));
@@ -202,7 +209,7 @@ impl Snapshot {
         if let Some(t) = self.settings.tracing {
             ws.tracing = t;
         }
-        self.position.step(ws.ran())
+        ws
     }
 }
 

@@ -3,7 +3,8 @@
 //! packets, map edits, settings, step); a bad or truncated file is refused
 //! with a message and the workspace stays; share links of today and of the
 //! first format open; a damaged link says so and the saved workspace opens;
-//! a reload opens on the tab and step the user left.
+//! a reload opens on the tab and step the user left, and after a link or
+//! Share it opens the edits made since (an embed keeps its link).
 #![cfg(target_arch = "wasm32")]
 
 use gloo_storage::{LocalStorage, Storage};
@@ -11,6 +12,7 @@ use playground::map_edits::MapEdit;
 use playground::packet_list::{PacketAction, PacketList};
 use playground::snapshot::Snapshot;
 use playground::state::{Action, StepMove, Tab, Workspace};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::Element;
 use yew::Reducible;
@@ -178,6 +180,68 @@ async fn share_links_old_and_new_open_and_a_damaged_one_keeps_the_saved_workspac
     assert!(text.contains("cut short"), "{text}");
     assert_eq!(editor_text(&root), saved);
     root.remove();
+}
+
+/// Puts `address` (a query and/or fragment) in the address bar, as
+/// opening a link there does, and leaves it: the app decides what stays.
+fn go_to(address: &str) {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{address}")))
+        .unwrap();
+}
+
+fn address_bar() -> (String, String) {
+    let location = web_sys::window().unwrap().location();
+    (location.search().unwrap(), location.hash().unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn a_reload_after_a_link_or_share_keeps_the_edits_made_since() {
+    let before = web_sys::window().unwrap().location().href().unwrap();
+    let fragment = playground::share::encode_snapshot(&Snapshot::of(&workspace()));
+
+    // A link opens, is saved, and leaves the address bar (the query stays).
+    go_to(&format!("?lesson=1#{fragment}"));
+    let root = mount().await;
+    assert_eq!(editor_text(&root), SOURCE);
+    assert_eq!(address_bar(), ("?lesson=1".into(), String::new()));
+    type_program(&root, "r0 = 5\nexit\n").await;
+    root.remove();
+    // The reload opens the edit, not the link.
+    let root = mount().await;
+    assert_eq!(editor_text(&root), "r0 = 5\nexit\n");
+
+    // After Share the link stays in the address bar until the next edit.
+    click(&root, "#share-button").await;
+    assert!(address_bar().1.starts_with("#w2="), "{:?}", address_bar());
+    type_program(&root, "r0 = 6\nexit\n").await;
+    assert_eq!(address_bar().1, "", "the edit took the link away");
+    root.remove();
+    let root = mount().await;
+    assert_eq!(editor_text(&root), "r0 = 6\nexit\n");
+    root.remove();
+
+    // An embed saves nothing, so it keeps its link: a reload shows it again.
+    go_to(&format!("?embed=editor#{fragment}"));
+    let root = mount().await;
+    assert_eq!(editor_text(&root), SOURCE);
+    type_program(&root, "r0 = 7\nexit\n").await;
+    assert_eq!(
+        address_bar(),
+        ("?embed=editor".into(), format!("#{fragment}"))
+    );
+    root.remove();
+
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&before))
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
