@@ -37,7 +37,10 @@ out:
 fn prints_r0_and_the_verdict() {
     let out = bpfplay(&["-"], b"r0 = 42\nexit\n");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "r0 = 0x2a (42) unknown XDP action 42\n");
+    assert_eq!(
+        stdout(&out),
+        "r0 = 0x2a (42) invalid XDP action 42: dropped as XDP_ABORTED\n"
+    );
     let out = bpfplay(&["-"], b"r0 = 2\nexit\n");
     assert_eq!(stdout(&out), "r0 = 0x2 (2) XDP_PASS\n");
 }
@@ -78,7 +81,10 @@ fn trace_shows_every_step_with_changes() {
         lines[1].starts_with("   1: r1 += 2") && lines[1].ends_with("R1=0x7"),
         "{text}"
     );
-    assert_eq!(lines[4], "r0 = 0x7 (7) unknown XDP action 7");
+    assert_eq!(
+        lines[4],
+        "r0 = 0x7 (7) invalid XDP action 7: dropped as XDP_ABORTED"
+    );
 
     // Longer than one streamed chunk of steps.
     let out = bpfplay(

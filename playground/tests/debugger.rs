@@ -179,7 +179,13 @@ async fn packet_bytes_are_marked_and_labelled_by_field() {
     forward(&root, 6).await;
     let touch = text_of(&root, "#run-packet-touch");
     assert_eq!(touch, "read bytes 12-13: Ethernet EtherType");
-    assert!(text_of(&root, "#run-accesses").contains("packet bytes 12-13: Ethernet EtherType"));
+    // The bytes as the packet carries them and the field's value in
+    // network order, beside the register's little-endian value.
+    assert_eq!(
+        text_of(&root, "#run-accesses"),
+        "read packet bytes 12-13 = 08 00: Ethernet EtherType 0x0800 (IPv4); \
+         r5 = 0x8 (loaded little-endian)"
+    );
     let marked = root
         .query_selector_all(".run-packet .hex-byte.marked")
         .unwrap();
@@ -198,6 +204,10 @@ async fn packet_bytes_are_marked_and_labelled_by_field() {
     // The store of line 8 changes byte 0; the stack store of line 9 is marked.
     forward(&root, 1).await;
     assert!(text_of(&root, "#run-packet-touch").starts_with("wrote byte 0: Ethernet Destination"));
+    assert_eq!(
+        text_of(&root, "#run-accesses"),
+        "wrote packet byte 0: 02 -> 08 (Ethernet Destination MAC (part) 0x08)"
+    );
     assert!(exists(
         &root,
         ".run-packet .hex-byte.changed[data-offset=\"0\"]"
@@ -311,5 +321,29 @@ async fn a_run_step_of_a_4096_instruction_program_only_indexes_the_recording() {
     // that run at the same time share the scheduler, hence the margin.
     // Rendering the editor's 4,096 lines per step took ~50 ms.
     assert!(median < 40.0, "median step {median} ms");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_return_value_that_is_no_xdp_action_is_shown_as_the_drop_it_is() {
+    let root = debug(".type xdp\nr0 = 42\nexit\n").await;
+    // Not a success: the kernel warns and the driver aborts (drops) the packet.
+    assert!(exists(&root, "#outcome.outcome-error"));
+    assert!(!exists(&root, "#result .outcome-ok"));
+    assert_result(&root, "invalid XDP action 42: dropped as XDP_ABORTED");
+    let note = text_of(&root, "#invalid-action");
+    assert!(
+        note.contains("bpf_warn_invalid_xdp_action") && note.contains("packet is dropped"),
+        "{note}"
+    );
+    click(&root, "#run-end").await;
+    assert!(exists(&root, "#run-verdict.warn"));
+    assert!(text_of(&root, "#run-verdict").contains("XDP_ABORTED"));
+    root.remove();
+
+    // A real action stays a success.
+    let root = debug(".type xdp\nr0 = 1\nexit\n").await;
+    assert!(exists(&root, "#outcome.outcome-ok"));
+    assert!(!exists(&root, "#invalid-action"));
     root.remove();
 }

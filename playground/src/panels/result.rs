@@ -55,14 +55,28 @@ pub fn ResultPanel(props: &ResultProps) -> Html {
                         </details>
                     }
                 });
+                // A value the kernel does not take as an action is not a
+                // success: say what the kernel does with it instead.
+                let invalid = vm_core::ctx::invalid_action(a.program.prog_type, *r0);
+                let class = if invalid.is_some() {
+                    "outcome outcome-error"
+                } else {
+                    "outcome outcome-ok"
+                };
                 html! {
                     <>
-                        <div class="outcome outcome-ok">
+                        <div {class} id="outcome" role={invalid.is_some().then_some("alert")}>
+                            if invalid.is_some() {
+                                <h3>{ "Not a valid return value" }</h3>
+                            }
                             <p class="r0">{ format!("r0 = {}", *r0 as i64) }</p>
                             <p class="r0-detail">
                                 <span class="verdict-name">{ verdict.clone() }</span>
                                 { format!(" · 0x{r0:x} · {executed} instructions executed") }
                             </p>
+                            if let Some(note) = invalid {
+                                <p class="hint" id="invalid-action">{ format!("r0 = {} is {note}.", *r0 as i64) }</p>
+                            }
                         </div>
                         { for printk }
                         { for packet }

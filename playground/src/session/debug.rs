@@ -45,8 +45,13 @@ pub struct AccessView {
     pub write: bool,
     /// Bytes.
     pub size: u8,
-    /// Where: `fp-8`, `ctx+0 (data)`, `packet bytes 12-13: Ethernet EtherType`.
+    /// Where: `fp-8`, `ctx+0 (data)`, `packet bytes 12-13`.
     pub place: String,
+    /// For packet bytes, the protocol fields they cover with the value in
+    /// network byte order, as the packet carries it: `Ethernet EtherType
+    /// 0x0800 (IPv4)` (a load into a register reads the same bytes
+    /// little-endian: 0x8).
+    pub field: Option<String>,
     /// The value loaded, or stored.
     pub value: u64,
     /// The value in memory before a store.
@@ -263,6 +268,44 @@ impl Timeline {
         }
     }
 
+    /// The fields of the `bytes` at frame offset `start` (as they sit in
+    /// the packet), with their value in network byte order: the field's own
+    /// text (`0x0800 (IPv4)`, `10.0.0.1`) when the access covers exactly one
+    /// field and the bytes are the input's, else the bytes as one
+    /// big-endian number (alone when the bytes are in no known field).
+    fn field_text(&self, start: usize, bytes: &[u8]) -> Option<String> {
+        let touched = packets::fields_touched(&self.fields, start, bytes.len());
+        let big_endian = || {
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            format!("0x{hex}")
+        };
+        match touched.as_slice() {
+            [] => Some(format!("{} in network order", big_endian())),
+            [f] if f.start == start && f.len == bytes.len() => {
+                let value = if self.frame.get(f.start..f.end()) == Some(bytes) {
+                    f.value_text.clone()
+                } else {
+                    big_endian()
+                };
+                Some(format!("{} {} {value}", f.layer, f.name))
+            }
+            fields => {
+                let names: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        let part = if f.start < start || f.end() > start + bytes.len() {
+                            " (part)"
+                        } else {
+                            ""
+                        };
+                        format!("{} {}{part}", f.layer, f.name)
+                    })
+                    .collect();
+                Some(format!("{} {}", names.join(", "), big_endian()))
+            }
+        }
+    }
+
     /// What instruction `insn` did to the packet over the run, e.g.
     /// `read bytes 12-13: Ethernet EtherType`; `None` if it never touched it.
     pub fn insn_packet_text(&self, insn: usize) -> Option<String> {
@@ -370,16 +413,17 @@ impl Timeline {
         step.mem
             .iter()
             .map(|m| {
+                let len = usize::from(m.size).min(8);
+                let mut field = None;
                 let place = if let Some(start) = self.packet_offset(m.addr) {
-                    let len = usize::from(m.size);
-                    format!(
-                        "packet {}",
-                        self.packet_label(&PacketAccess {
-                            start,
-                            len,
-                            write: m.write
-                        })
-                    )
+                    // The bytes in memory order: the value as the
+                    // little-endian machine stored or loaded it.
+                    field = self.field_text(start, &m.new.to_le_bytes()[..len]);
+                    if len == 1 {
+                        format!("packet byte {start}")
+                    } else {
+                        format!("packet bytes {}-{}", start, start + len - 1)
+                    }
                 } else {
                     match run.region_of(m.addr) {
                         Some(("stack", _)) => {
@@ -407,6 +451,7 @@ impl Timeline {
                     write: m.write,
                     size: m.size,
                     place,
+                    field,
                     value: m.new,
                     old: m.old,
                 }
@@ -502,11 +547,13 @@ exit
                 write: false
             }]
         );
+        assert_eq!(after_load.accesses[0].place, "packet bytes 12-13");
         assert_eq!(
-            after_load.accesses[0].place,
-            "packet bytes 12-13: Ethernet EtherType"
+            after_load.accesses[0].field.as_deref(),
+            Some("Ethernet EtherType 0x0800 (IPv4)"),
+            "the field's value in network order"
         );
-        assert_eq!(after_load.accesses[0].value, 0x0008);
+        assert_eq!(after_load.accesses[0].value, 0x0008, "loaded little-endian");
         assert_eq!(
             t.insn_packet_text(5).as_deref(),
             Some("read bytes 12-13: Ethernet EtherType")
@@ -514,6 +561,12 @@ exit
         assert_eq!(t.insn_packet_text(0), None);
         let after_store = t.point(&run, 7);
         assert_eq!(after_store.packet[0], 0x08);
+        assert_eq!(after_store.accesses[0].place, "packet byte 0");
+        assert_eq!(
+            after_store.accesses[0].field.as_deref(),
+            Some("Ethernet Destination MAC (part) 0x08"),
+            "one byte of a six-byte field"
+        );
         assert_eq!(t.point(&run, 6).packet[0], 0x02, "not yet stored");
         assert!(after_store.packet_touched[0].write);
     }

@@ -33,7 +33,7 @@ use crate::program::ProgramType;
 pub use pt_regs::{PT_REGS, PT_REGS_PARM_OFFSETS};
 pub use sk_buff::{SK_BUFF_SCHED_CLS, SK_BUFF_SOCKET_FILTER};
 pub use tracepoint::{TRACEPOINT_RECORD, TRACEPOINT_SYS_ENTER_SIZE};
-pub use verdict::{verdict, verdict_name, Verdict, TC_VERDICTS, XDP_VERDICTS};
+pub use verdict::{invalid_action, verdict, verdict_name, Verdict, TC_VERDICTS, XDP_VERDICTS};
 pub use xdp_md::XDP_MD;
 
 /// What a load of a context field puts in the destination register

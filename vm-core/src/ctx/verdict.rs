@@ -16,11 +16,15 @@ pub struct Verdict {
 
 /// The verdict `r0` means for a program of type `t` that saw a packet of
 /// `packet_len` bytes. A socket filter keeps `min(r0 as u32, len)` bytes
-/// (0 drops the packet); an unknown XDP or tc action is named as such.
+/// (0 drops the packet); an XDP value outside `enum xdp_action` is named
+/// with what the kernel does with it (see [`invalid_action`]); an unknown
+/// tc action is named as such.
 pub fn verdict(t: ProgramType, r0: u64, packet_len: usize) -> Verdict {
     let name = match (verdict_name(t, r0), t) {
         (Some(n), _) => String::from(n),
-        (None, ProgramType::Xdp) => format!("unknown XDP action {}", r0 as u32),
+        (None, ProgramType::Xdp) => {
+            format!("invalid XDP action {}: dropped as XDP_ABORTED", r0 as u32)
+        }
         (None, ProgramType::SchedCls) => format!("unknown tc action {}", r0 as u32 as i32),
         (None, ProgramType::SocketFilter) => match (r0 as u32 as usize).min(packet_len) {
             0 => String::from("drop"),
@@ -29,6 +33,20 @@ pub fn verdict(t: ProgramType, r0: u64, packet_len: usize) -> Verdict {
         (None, _) => format!("return {}", r0 as i64),
     };
     Verdict { code: r0, name }
+}
+
+/// What the kernel does when a program of type `t` returns `r0`, when that
+/// is not an action it knows and so not what the program meant: an XDP
+/// driver's `default:` case calls `bpf_warn_invalid_xdp_action()` (a
+/// one-time "Illegal XDP return value" kernel warning) and falls through
+/// to `XDP_ABORTED`: the `xdp:xdp_exception` tracepoint fires and the
+/// packet is dropped. `None` for every value a program may return.
+pub fn invalid_action(t: ProgramType, r0: u64) -> Option<&'static str> {
+    (t == ProgramType::Xdp && verdict_name(t, r0).is_none()).then_some(
+        "not an XDP action: the kernel warns once (bpf_warn_invalid_xdp_action: \
+         \"Illegal XDP return value\") and the driver handles it as XDP_ABORTED: \
+         the xdp:xdp_exception tracepoint fires and the packet is dropped",
+    )
 }
 
 /// XDP actions (`enum xdp_action`).
@@ -110,7 +128,7 @@ mod tests {
         assert_eq!(verdict(ProgramType::Xdp, 1, 60).name, "XDP_DROP");
         assert_eq!(
             verdict(ProgramType::Xdp, 9, 60).name,
-            "unknown XDP action 9"
+            "invalid XDP action 9: dropped as XDP_ABORTED"
         );
         assert_eq!(
             verdict(ProgramType::SchedCls, 99, 60).name,
@@ -126,5 +144,18 @@ mod tests {
             "keep 60 bytes"
         );
         assert_eq!(verdict(ProgramType::Kprobe, 0, 0).name, "return 0");
+    }
+
+    #[test]
+    fn an_invalid_xdp_action_is_an_abort() {
+        assert!(invalid_action(ProgramType::Xdp, 42)
+            .is_some_and(|n| n.contains("XDP_ABORTED") && n.contains("dropped")));
+        assert_eq!(invalid_action(ProgramType::Xdp, 2), None);
+        assert_eq!(
+            invalid_action(ProgramType::Xdp, 0),
+            None,
+            "XDP_ABORTED itself"
+        );
+        assert_eq!(invalid_action(ProgramType::SocketFilter, 42), None);
     }
 }

@@ -22,7 +22,7 @@ use std::rc::Rc;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-use crate::session::debug::{Radix, RunPoint};
+use crate::session::debug::{AccessView, Radix, RunPoint};
 use crate::session::{Analysis, RunEnd, TracingEdit, TracingInput};
 use crate::state::RunMove;
 
@@ -178,13 +178,13 @@ fn where_now(a: &Analysis, p: &RunPoint, len: usize) -> Html {
             }
         });
         let accesses = p.accesses.iter().map(|m| {
-            let what = if m.write {
-                format!(
+            let what = match &m.field {
+                Some(field) => packet_access_text(a, p, pc, m, field),
+                None if m.write => format!(
                     "wrote {} byte(s) at {}: {:#x} -> {:#x}",
                     m.size, m.place, m.old, m.value
-                )
-            } else {
-                format!("read {} byte(s) at {}: {:#x}", m.size, m.place, m.value)
+                ),
+                None => format!("read {} byte(s) at {}: {:#x}", m.size, m.place, m.value),
             };
             html! { <li>{ what }</li> }
         });
@@ -200,12 +200,23 @@ fn where_now(a: &Analysis, p: &RunPoint, len: usize) -> Html {
         }
     });
     let end = (p.pos == len).then(|| match &a.run {
-        RunEnd::Returned { r0, verdict, .. } => html! {
-            <p class="run-verdict outcome-ok" id="run-verdict">
-                { "exit: r0 = " }{ format!("{} ", *r0 as i64) }
-                <span class="verdict-name">{ verdict.clone() }</span>
-            </p>
-        },
+        RunEnd::Returned { r0, verdict, .. } => {
+            match vm_core::ctx::invalid_action(a.program.prog_type, *r0) {
+                None => html! {
+                    <p class="run-verdict outcome-ok" id="run-verdict">
+                        { "exit: r0 = " }{ format!("{} ", *r0 as i64) }
+                        <span class="verdict-name">{ verdict.clone() }</span>
+                    </p>
+                },
+                Some(note) => html! {
+                    <p class="run-verdict warn" id="run-verdict" role="alert">
+                        { "exit: r0 = " }{ format!("{} ", *r0 as i64) }
+                        <span class="verdict-name">{ verdict.clone() }</span>
+                        { format!(" ({note})") }
+                    </p>
+                },
+            }
+        }
         RunEnd::Fault { message, .. } => html! {
             <p class="run-verdict warn" id="run-verdict" role="alert">{ format!("the run stopped: {message}") }</p>
         },
@@ -218,4 +229,53 @@ fn where_now(a: &Analysis, p: &RunPoint, len: usize) -> Html {
             { for end }
         </div>
     }
+}
+
+/// A packet load or store in words, the bytes as the packet carries them
+/// (network order) beside what the register holds: `read packet bytes
+/// 12-13 = 08 00: Ethernet EtherType 0x0800 (IPv4); r5 = 0x8 (loaded
+/// little-endian)`. Read as one number the loaded value looks nothing like
+/// the field's, which is what `bpf_ntohs` is for.
+fn packet_access_text(
+    a: &Analysis,
+    p: &RunPoint,
+    pc: usize,
+    m: &AccessView,
+    field: &str,
+) -> String {
+    let len = usize::from(m.size).min(8);
+    let bytes = |v: u64| {
+        v.to_le_bytes()[..len]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if m.write {
+        return format!(
+            "wrote {}: {} -> {} ({field})",
+            m.place,
+            bytes(m.old),
+            bytes(m.value)
+        );
+    }
+    let into = match a.program.insns.get(pc) {
+        Some(vm_core::isa::Insn::Load {
+            dst, sign_extend, ..
+        }) => {
+            let r = usize::from(dst.number());
+            let v = p.regs.get(r).copied().unwrap_or(0);
+            match (len, *sign_extend) {
+                (1, false) => format!("; r{r} = {v:#x}"),
+                (_, false) => format!("; r{r} = {v:#x} (loaded little-endian)"),
+                (_, true) => format!("; r{r} = {v:#x} (loaded little-endian, sign-extended)"),
+            }
+        }
+        Some(vm_core::isa::Insn::LdPacket { .. }) => format!(
+            "; r0 = {:#x} (BPF_LD_ABS/IND load in network order)",
+            p.regs[0]
+        ),
+        _ => String::new(),
+    };
+    format!("read {} = {}: {field}{into}", m.place, bytes(m.value))
 }
