@@ -581,6 +581,8 @@ async fn the_run_debugger_stops_at_a_breakpoint_and_runs_a_tracing_example_on_ed
 
     // The tracepoint example, fired in an edited process.
     page.example_in("trace-syscalls", "run").await;
+    // The inputs sit folded under the debugger; open them.
+    page.click("#tracing-inputs summary").await;
     let pid = page
         .wait_for("input[name=\"current-process\"]:checked")
         .await;

@@ -347,3 +347,32 @@ async fn a_return_value_that_is_no_xdp_action_is_shown_as_the_drop_it_is() {
     assert!(!exists(&root, "#invalid-action"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_tracing_programs_debugger_comes_before_its_folded_inputs() {
+    let root = debug(".type kprobe\nr0 = *(u64 *)(r1 + 112)\nexit\n").await;
+    // The buttons and the registers first, the long inputs form under them.
+    let inputs: Element = find(&root, "#tracing-inputs");
+    let before_inputs = |selector: &str| {
+        find::<Element>(&root, selector).compare_document_position(&inputs)
+            & web_sys::Node::DOCUMENT_POSITION_FOLLOWING
+            != 0
+    };
+    assert!(before_inputs("#run-forward"));
+    assert!(before_inputs("#run-regs"));
+    assert!(!find::<Element>(&root, "#tracing-inputs").has_attribute("open"));
+    // Folded, it still says what the run used.
+    let summary = text_of(&root, "#tracing-inputs summary");
+    assert!(
+        summary.contains("kprobe on do_sys_openat2 in bpfplay (pid 4242)"),
+        "{summary}"
+    );
+    // Opened and edited, the run changes and the section stays open.
+    click(&root, "#tracing-inputs summary").await;
+    assert!(find::<Element>(&root, "#tracing-inputs").has_attribute("open"));
+    change(&root, "#pt-di", "7").await;
+    click(&root, "#run-end").await;
+    assert_eq!(reg(&root, 0), "0x7");
+    assert!(find::<Element>(&root, "#tracing-inputs").has_attribute("open"));
+    root.remove();
+}

@@ -23,6 +23,11 @@ pub struct TracingInputsProps {
     pub tracing: TracingInput,
     /// An edit.
     pub on_edit: Callback<TracingEdit>,
+    /// Open at first: when there is no run to step (the inputs are then
+    /// the thing to look at). With a run the debugger comes first and the
+    /// inputs wait folded under it, their summary saying what they are.
+    #[prop_or_default]
+    pub open: bool,
 }
 
 /// `pt_regs` registers that hold the first six arguments, and their number.
@@ -112,9 +117,23 @@ pub fn TracingInputs(props: &TracingInputsProps) -> Html {
             }
         }
     };
+    // What the run used, so the folded section says what it holds.
+    let event_now = match props.prog_type {
+        ProgramType::Kprobe => format!("kprobe on {}", props.tracing.kprobe.function),
+        _ => format!("sys_enter, syscall {}", props.tracing.syscall),
+    };
+    let process_now = props
+        .tracing
+        .processes
+        .get(props.tracing.current)
+        .map(|p| format!(" in {} (pid {})", p.comm, p.pid))
+        .unwrap_or_default();
     html! {
-        <details class="sub tracing-inputs" open=true>
-            <summary>{ "Tracing inputs: the event and the process table (an edit runs again)" }</summary>
+        <details class="sub tracing-inputs" id="tracing-inputs" open={props.open}>
+            <summary>
+                { "Tracing inputs: " }<span class="mono">{ format!("{event_now}{process_now}") }</span>
+                <span class="muted">{ " · edit the event and the process table (an edit runs again)" }</span>
+            </summary>
             { event }
             <ProcessTable tracing={props.tracing.clone()} on_edit={props.on_edit.clone()} />
         </details>

@@ -1,11 +1,11 @@
 //! The Run tab: the program's run on the current input, step by step. The
-//! program type and its context; the tracing inputs (for kprobe and
-//! tracepoint programs); restart, step back, step, continue to a
+//! program type and its context; restart, step back, step, continue to a
 //! breakpoint, run to the end; the registers (hex, decimal or signed, the
 //! ones the last instruction changed marked); the current stack frame with
 //! the bytes written marked; the packet with the bytes the last instruction
 //! read or wrote marked and named by protocol field; the verdict by name and
-//! the output packet against the input.
+//! the output packet against the input; under them, folded, the tracing
+//! inputs (for kprobe and tracepoint programs).
 //!
 //! The run is recorded once per Run ([`Analysis::concrete`], indexed in
 //! [`Analysis::debug`]); a step only reads the timeline at a new position.
@@ -144,11 +144,12 @@ pub fn RunPanel(props: &RunProps) -> Html {
         <div class="run-debugger" id="run-debugger" tabindex="0" {onkeydown}
             aria-label="Run debugger (j/k step, c continue to a breakpoint, Home restart, End run to the end)">
             <ContextView analysis={a.clone()} />
+            { body }
+            // Under the debugger, folded while there is a run to step.
             if tracing {
                 <TracingInputs prog_type={a.program.prog_type} tracing={props.tracing.clone()}
-                    on_edit={props.on_tracing.clone()} />
+                    on_edit={props.on_tracing.clone()} open={point.is_none()} />
             }
-            { body }
         </div>
     }
 }
