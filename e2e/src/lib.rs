@@ -322,6 +322,7 @@ impl Page {
             .select_by_value(id)
             .await
             .expect("choose the example");
+        self.click("#example-open").await;
     }
 
     /// Loads an example from the gallery and opens the inspector tab `tab`.

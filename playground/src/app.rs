@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use yew::prelude::*;
+use yew::Reducible;
 
 use crate::embed::{self, Embed};
 use crate::examples;
@@ -13,6 +14,7 @@ use crate::panels::{
 };
 use crate::prefs::{self, TextSize, Theme};
 use crate::session::{Report, SAMPLE_PACKET_HEX};
+use crate::set_aside::SetAside;
 use crate::share;
 use crate::snapshot::{Snapshot, View};
 use crate::state::{Action, Workspace, DEFAULT_SOURCE};
@@ -31,22 +33,18 @@ use crate::storage;
 /// notice and the saved workspace opens instead, untouched.
 fn initial_workspace(embedded: bool) -> (Workspace, Option<String>) {
     let fragment = share::current_fragment().unwrap_or_default();
-    let notice = match share::decode_snapshot(&fragment) {
-        Some(Ok(doc)) if embedded => return (doc.into_workspace(), None),
-        Some(Ok(doc)) => {
-            let position = doc.position.clone();
-            let linked = doc.into_unrun();
-            save_all(&linked);
-            share::forget_link();
-            return (position.step(linked.ran()), None);
-        }
-        Some(Err(e)) => Some(format!(
-            "This link could not be opened ({e}); your saved workspace is shown instead."
-        )),
-        None => None,
+    let link = share::decode_snapshot(&fragment);
+    let notice = |e: String| {
+        format!("This link could not be opened ({e}); your saved workspace is shown instead.")
     };
     if embedded {
-        return (Workspace::sample().ran(), notice);
+        return match link {
+            Some(Ok(doc)) => (doc.into_workspace(), None),
+            other => (
+                Workspace::sample().ran(),
+                other.and_then(Result::err).map(notice),
+            ),
+        };
     }
     let saved = Workspace::new(
         storage::load_source().unwrap_or_else(|| DEFAULT_SOURCE.to_string()),
@@ -55,7 +53,26 @@ fn initial_workspace(embedded: bool) -> (Workspace, Option<String>) {
     .with_packets(storage::load_packets().and_then(|j| PacketList::from_json(&j)))
     .with_map_edits(storage::load_map_edits())
     .with_debug(storage::load_tracing(), storage::load_breakpoints());
-    let Some(view) = storage::load_view() else {
+    let view = storage::load_view();
+    let notice = match link {
+        Some(Ok(doc)) => {
+            // The learner's saved work is set aside, one click away.
+            let mut own = saved;
+            if let Some(view) = &view {
+                own.tab = view.open_tab();
+            }
+            storage::save_set_aside(
+                &storage::load_set_aside().replacing(Snapshot::of(&own), doc.clone()),
+            );
+            let position = doc.position.clone();
+            let linked = doc.into_unrun();
+            save_all(&linked);
+            share::forget_link();
+            return (position.step(linked.ran()), None);
+        }
+        other => other.and_then(Result::err).map(notice),
+    };
+    let Some(view) = view else {
         return (saved, notice);
     };
     if view.position.ran {
@@ -104,6 +121,15 @@ pub fn App() -> Html {
         use_reducer(move || started.0.clone())
     };
     let share_status = use_state(|| started.1.clone().map(AttrValue::from));
+    // What the last example, link, import or object replaced (read after
+    // `initial_workspace`, which sets aside the saved work a link replaces).
+    let set_aside = use_state(|| {
+        if save {
+            storage::load_set_aside()
+        } else {
+            SetAside::default()
+        }
+    });
 
     // The first render is on the screen: the end-to-end test times a page
     // load from navigation start to this mark.
@@ -221,18 +247,45 @@ pub fn App() -> Html {
             ws.dispatch(Action::ToggleBreakpoint(line))
         })
     };
+    // Every replacement of the learner's program goes through here, so
+    // what it replaces is set aside ("Restore previous program").
+    let replace = {
+        let ws = workspace.clone();
+        let set_aside = set_aside.clone();
+        Callback::from(move |next: Workspace| {
+            let slot = set_aside.replacing(Snapshot::of(&ws), Snapshot::of(&next));
+            storage::save_set_aside(&slot);
+            set_aside.set(slot);
+            ws.dispatch(Action::Replace(Box::new(next)));
+        })
+    };
+    let load_source = {
+        let ws = workspace.clone();
+        let replace = replace.clone();
+        move |source: String| {
+            let current = Rc::new((*ws).clone());
+            replace.emit(Rc::unwrap_or_clone(current.reduce(Action::Load(source))));
+        }
+    };
     let on_example = {
-        let ws = workspace.dispatcher();
+        let load_source = load_source.clone();
         Callback::from(move |id: String| {
             if let Some(e) = examples::by_id(&id) {
-                ws.dispatch(Action::Load(e.source.to_string()));
+                load_source(e.source.to_string());
             }
         })
     };
-    let on_object = {
-        let ws = workspace.dispatcher();
-        Callback::from(move |source: String| ws.dispatch(Action::Load(source)))
-    };
+    let on_object = Callback::from(load_source);
+    let on_restore = set_aside.kept.clone().map(|kept| {
+        let ws = workspace.clone();
+        let set_aside = set_aside.clone();
+        Callback::from(move |()| {
+            let slot = set_aside.restoring(Snapshot::of(&ws));
+            storage::save_set_aside(&slot);
+            set_aside.set(slot);
+            ws.dispatch(Action::Replace(Box::new(kept.clone().into_workspace())));
+        })
+    });
     let on_share = {
         let ws = workspace.clone();
         let status = share_status.clone();
@@ -262,11 +315,10 @@ pub fn App() -> Html {
         })
     };
     let on_import = {
-        let ws = workspace.dispatcher();
         let status = share_status.clone();
         Callback::from(move |read: Result<Snapshot, String>| match read {
             Ok(doc) => {
-                ws.dispatch(Action::Replace(Box::new(doc.into_workspace())));
+                replace.emit(doc.into_workspace());
                 status.set(Some(AttrValue::from("Workspace imported")));
             }
             Err(e) => status.set(Some(AttrValue::from(format!(
@@ -333,7 +385,7 @@ pub fn App() -> Html {
                 <WorkspaceFile {on_export} {on_import} />
             </Toolbar>
             <main class="workspace">
-                <ObjectOpener source={AttrValue::from(workspace.source.clone())} on_load={on_object}>
+                <ObjectOpener on_load={on_object} {on_restore}>
                     <Editor source={AttrValue::from(workspace.source.clone())} {error} {problems} {current_line} {on_edit} {on_run}
                         breakpoints={workspace.debug.breakpoints.clone()} {on_breakpoint} {on_cursor_line} />
                 </ObjectOpener>

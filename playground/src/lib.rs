@@ -17,6 +17,7 @@ pub mod panels;
 pub mod panic_banner;
 pub mod prefs;
 pub mod session;
+pub mod set_aside;
 pub mod share;
 pub mod snapshot;
 pub mod state;

@@ -263,6 +263,11 @@ impl View {
         }
     }
 
+    /// The tab this view had open.
+    pub fn open_tab(&self) -> Tab {
+        tab_from_name(&self.tab)
+    }
+
     /// `ws` (saved, not run) opened on this view: on its tab, and run and
     /// stepped to the position when that was current (as a link opens).
     pub fn open(&self, mut ws: Workspace) -> Workspace {

@@ -85,3 +85,15 @@ pub fn load_view() -> Option<crate::snapshot::View> {
 pub fn save_view(view: &crate::snapshot::View) {
     let _ = LocalStorage::set(VIEW_KEY, view);
 }
+
+const SET_ASIDE_KEY: &str = "bpfplay.set_aside";
+
+/// The workspace the last example, link, import or object set aside.
+pub fn load_set_aside() -> crate::set_aside::SetAside {
+    LocalStorage::get(SET_ASIDE_KEY).unwrap_or_default()
+}
+
+/// Saves what was set aside.
+pub fn save_set_aside(slot: &crate::set_aside::SetAside) {
+    let _ = LocalStorage::set(SET_ASIDE_KEY, slot);
+}

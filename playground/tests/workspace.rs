@@ -244,6 +244,51 @@ async fn a_reload_after_a_link_or_share_keeps_the_edits_made_since() {
         .unwrap();
 }
 
+fn packet_count(root: &Element) -> usize {
+    text_of(root, ".packet-list").matches("Packet").count()
+}
+
+#[wasm_bindgen_test]
+async fn what_an_example_or_a_link_replaces_is_one_click_away() {
+    let mine = "r0 = 11\nexit\n";
+    let root = mount_fresh().await;
+    type_program(&root, mine).await;
+    // Choosing an example (as arrowing through the closed list does) loads
+    // nothing; Open does.
+    change(&root, "#example-select", "xdp-drop-dns").await;
+    assert_eq!(editor_text(&root), mine);
+    assert!(!exists(&root, "#restore-previous"), "nothing set aside yet");
+    click(&root, "#example-open").await;
+    assert_ne!(editor_text(&root), mine);
+    // A second example: the learner's program is still the one kept.
+    pick_example(&root, "reject-packet-bounds").await;
+    click(&root, "#restore-previous").await;
+    assert_eq!(editor_text(&root), mine);
+    assert!(
+        !exists(&root, "#restore-previous"),
+        "the examples were only looked at: nothing else is kept"
+    );
+    root.remove();
+
+    // A link replaces the whole workspace; the saved one comes back whole,
+    // after a reload too.
+    let three = PacketList::from_hex("aa bb")
+        .apply(PacketAction::Add)
+        .apply(PacketAction::Add);
+    LocalStorage::set("bpfplay.packets", three.to_json()).unwrap();
+    let fragment = playground::share::encode_snapshot(&Snapshot::of(&workspace()));
+    let root = open_link(&fragment).await;
+    assert_eq!(editor_text(&root), SOURCE);
+    root.remove();
+    let root = mount().await;
+    assert_eq!(editor_text(&root), SOURCE);
+    click(&root, "#restore-previous").await;
+    assert_eq!(editor_text(&root), mine);
+    click(&root, "#tab-packet").await;
+    assert_eq!(packet_count(&root), 3, "{}", text_of(&root, ".packet-list"));
+    root.remove();
+}
+
 #[wasm_bindgen_test]
 async fn a_reload_opens_on_the_same_tab_and_step_as_a_link_would() {
     LocalStorage::clear();

@@ -1,31 +1,26 @@
 //! Opening a clang object file: an "Open .o" button and drag-and-drop onto
 //! the editor (its children), a list to pick from when the object holds
-//! several programs, the loader's error with its section and offset, and the
-//! source that was in the editor before, one click away.
+//! several programs, the loader's error with its section and offset, and
+//! "Restore previous program" when a replacement (an object's program, an
+//! example, a link, an import) set the learner's workspace aside.
 
 use std::rc::Rc;
 
-use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::object::{self, OpenedObject};
 
-/// Where the editor text from before the last opened object is kept, so it
-/// survives a reload too.
-const PREVIOUS_KEY: &str = "bpfplay.before_object";
-/// The text a program of an object put in the editor (so opening another
-/// object does not take it for the user's own).
-const SHOWN_KEY: &str = "bpfplay.object_source";
-
 /// Object opener properties.
 #[derive(Properties, PartialEq)]
 pub struct ObjectOpenerProps {
-    /// The editor text now (kept before a program replaces it).
-    pub source: AttrValue,
-    /// Put this text in the editor and run it.
+    /// Put this text in the editor and run it (the app sets the workspace
+    /// it replaces aside).
     pub on_load: Callback<String>,
+    /// Put back the workspace set aside, when there is one.
+    #[prop_or_default]
+    pub on_restore: Option<Callback<()>>,
     /// The editor: dropping a file on it opens the file.
     #[prop_or_default]
     pub children: Html,
@@ -37,10 +32,6 @@ struct OpenerState {
     /// Index of the program in the editor, if one was loaded.
     loaded: Option<usize>,
     error: Option<String>,
-    /// The editor text before a program of an object replaced it.
-    previous: Option<String>,
-    /// The text the last loaded program put in the editor.
-    shown: Option<String>,
     dragging: bool,
 }
 
@@ -62,18 +53,12 @@ fn read_file(file: File, on_bytes: Callback<(String, Vec<u8>)>, on_error: Callba
 /// The opener: its bar, the program list and the editor it wraps.
 #[component]
 pub fn ObjectOpener(props: &ObjectOpenerProps) -> Html {
-    let state = use_state(|| OpenerState {
-        previous: LocalStorage::get(PREVIOUS_KEY).ok(),
-        shown: LocalStorage::get(SHOWN_KEY).ok(),
-        ..OpenerState::default()
-    });
+    let state = use_state(OpenerState::default);
 
-    // Loads program `index` of `object` into the editor, keeping what the
-    // editor held before unless that is a program loaded here, untouched.
+    // Loads program `index` of `object` into the editor.
     let load = {
         let state = state.clone();
         let on_load = props.on_load.clone();
-        let source = props.source.clone();
         move |object: Rc<OpenedObject>, index: usize, base: OpenerState| {
             let mut next = OpenerState {
                 object: Some(object.clone()),
@@ -81,12 +66,6 @@ pub fn ObjectOpener(props: &ObjectOpenerProps) -> Html {
             };
             match object.load(index) {
                 Ok(program) => {
-                    if next.shown.as_deref() != Some(source.as_str()) {
-                        let _ = LocalStorage::set(PREVIOUS_KEY, source.as_str());
-                        next.previous = Some(source.to_string());
-                    }
-                    let _ = LocalStorage::set(SHOWN_KEY, &program.source);
-                    next.shown = Some(program.source.clone());
                     next.loaded = Some(index);
                     next.error = None;
                     on_load.emit(program.source);
@@ -101,11 +80,7 @@ pub fn ObjectOpener(props: &ObjectOpenerProps) -> Html {
         let state = state.clone();
         let load = load.clone();
         Callback::from(move |(name, bytes): (String, Vec<u8>)| {
-            let base = OpenerState {
-                previous: state.previous.clone(),
-                shown: state.shown.clone(),
-                ..OpenerState::default()
-            };
+            let base = OpenerState::default();
             match object::open(&name, &bytes) {
                 Ok(opened) => {
                     let opened = Rc::new(opened);
@@ -185,16 +160,11 @@ pub fn ObjectOpener(props: &ObjectOpenerProps) -> Html {
         })
     };
 
-    let restore = state.previous.clone().map(|previous| {
-        let on_load = props.on_load.clone();
+    let restore = props.on_restore.clone().map(|on_restore| {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| {
-            on_load.emit(previous.clone());
-            LocalStorage::delete(PREVIOUS_KEY);
-            LocalStorage::delete(SHOWN_KEY);
+            on_restore.emit(());
             state.set(OpenerState {
-                previous: None,
-                shown: None,
                 loaded: None,
                 ..(*state).clone()
             });
@@ -275,8 +245,8 @@ pub fn ObjectOpener(props: &ObjectOpenerProps) -> Html {
                 <input id="object-input" class="visually-hidden" type="file" accept=".o,.elf,application/x-object" {onchange} />
                 <span class="hint">{ "or drop an object file on the editor" }</span>
                 if let Some(onclick) = restore {
-                    <button id="object-restore" class="button small" {onclick}
-                        title="Put back the text the editor held before the object's program">{ "Restore previous source" }</button>
+                    <button id="restore-previous" class="button small" {onclick}
+                        title="Put back the workspace (source, packets, map edits, settings) that the last example, link, import or object replaced">{ "↶ Restore previous program" }</button>
                 }
             </div>
             if let Some(error) = &state.error {

@@ -12,7 +12,7 @@ use crate::examples::EXAMPLES;
 pub struct ToolbarProps {
     /// Assemble, verify and run.
     pub on_run: Callback<()>,
-    /// An example was picked (its id).
+    /// An example was chosen and opened (its id).
     pub on_example: Callback<String>,
     /// Put a share link in the address bar and copy it.
     pub on_share: Callback<()>,
@@ -64,15 +64,24 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
     } else {
         "Switch to the dark theme"
     };
+    // Picking an example only chooses it; Open loads it. (Arrowing through
+    // a closed select fires `change` in Chromium, so loading on `change`
+    // would replace the program at one key press.)
+    let chosen = use_state(String::new);
     let onchange = {
-        let on_example = props.on_example.clone();
+        let chosen = chosen.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            let id = select.value();
-            if !id.is_empty() {
-                on_example.emit(id);
+            chosen.set(select.value());
+        })
+    };
+    let open = {
+        let on_example = props.on_example.clone();
+        let chosen = chosen.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !chosen.is_empty() {
+                on_example.emit((*chosen).clone());
             }
-            select.set_value("");
         })
     };
     let options = EXAMPLES.iter().map(|e| {
@@ -89,6 +98,8 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                     <option value="" selected=true>{ "Examples…" }</option>
                     { for options }
                 </select>
+                <button id="example-open" class="button" onclick={open} disabled={chosen.is_empty()}
+                    title="Open the chosen example (your program is set aside: Restore previous program puts it back)">{ "Open" }</button>
                 if let Some(status) = &props.share_status {
                     <span class="share-status" role="status">{ status.clone() }</span>
                 }

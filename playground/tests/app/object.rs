@@ -68,7 +68,7 @@ async fn an_object_with_two_programs_lists_them_and_loads_the_one_picked() {
     assert!(rows.contains("Loaded"), "{rows:?}");
 
     // The draft is one click away.
-    click(&root, "#object-restore").await;
+    click(&root, "#restore-previous").await;
     assert_eq!(editor_text(&root), mine);
     root.remove();
 }

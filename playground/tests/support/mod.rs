@@ -202,9 +202,10 @@ pub async fn change(root: &Element, selector: &str, value: &str) {
     fill(root, selector, value, "change").await;
 }
 
-/// Loads an example from the gallery.
+/// Loads an example from the gallery: chooses it, then Open.
 pub async fn pick_example(root: &Element, id: &str) {
     change(root, "#example-select", id).await;
+    click(root, "#example-open").await;
 }
 
 /// Modifier keys held during a key event.
