@@ -376,3 +376,56 @@ async fn a_tracing_programs_debugger_comes_before_its_folded_inputs() {
     assert!(find::<Element>(&root, "#tracing-inputs").has_attribute("open"));
     root.remove();
 }
+
+/// Loads the EtherType's first byte (line 7), jumps on it (line 8: the run
+/// jumps, the side the verifier explores second) and joins (line 14): the
+/// verifier reaches the join once from each side.
+const TWO_WAYS: &str = ".type xdp
+r2 = *(u32 *)(r1 + 0)
+r3 = *(u32 *)(r1 + 4)
+r4 = r2
+r4 += 14
+if r4 > r3 goto out
+r5 = *(u8 *)(r2 + 12)
+if r5 == 8 goto ipv4
+r6 = 1
+goto join
+ipv4:
+r6 = 1
+join:
+r0 = 2
+exit
+out:
+r0 = 1
+exit
+";
+
+#[wasm_bindgen_test]
+async fn the_verifiers_abstract_value_stands_beside_each_register() {
+    let root = debug(TWO_WAYS).await;
+    // Before line 8: r5 holds the loaded byte, which the verifier bounds.
+    forward(&root, 6).await;
+    assert_eq!(reg(&root, 5), "0x8");
+    let r5 = text_of(&root, "#run-r5 .run-abstract");
+    assert_eq!(
+        r5,
+        "scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))"
+    );
+    let r2 = text_of(&root, "#run-r2 .run-abstract");
+    assert!(r2.starts_with("pkt(") && r2.contains("r=14"), "{r2}");
+    assert!(text_of(&root, "#run-abstract-source").contains("on the path this run took"));
+    // Never read by the verifier yet: no abstract value.
+    assert_eq!(text_of(&root, "#run-r6 .run-abstract"), "—");
+    // At the join the verifier has a state from each side; the column shows
+    // the one from the side the run took (r5 = 8 known), not the first.
+    forward(&root, 2).await;
+    assert!(text_of(&root, "#run-next").contains("line 14"));
+    assert_eq!(text_of(&root, "#run-r6 .run-abstract"), "1");
+    assert_eq!(text_of(&root, "#run-r5 .run-abstract"), "8");
+    assert!(text_of(&root, "#run-abstract-source").contains("on the path this run took"));
+    assert!(!exists(&root, "#run-regs .fit-bad"));
+    // At the end there is no next instruction to compare.
+    click(&root, "#run-end").await;
+    assert!(!exists(&root, ".run-abstract"));
+    root.remove();
+}

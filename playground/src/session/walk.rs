@@ -386,6 +386,38 @@ pub fn matching_run_step(analysis: &Analysis, run: &RunTrace, i: usize) -> Optio
     same.then(|| line.len() - 1)
 }
 
+/// For every step `k` of the run, the verifier step that
+/// [`matching_run_step`] maps to it: the verifier's state at the same
+/// instruction on the path the run took (the first such step when two
+/// match). `None` where the verifier did not walk the run's path that far
+/// (it pruned the path, or stopped).
+///
+/// One pass over the trace, made once per run, where asking
+/// [`matching_run_step`] of every step would walk each step's lineage: a
+/// path's steps extend the run prefix its pushing step matched.
+pub fn verifier_steps_of_run(analysis: &Analysis, run: &RunTrace) -> Vec<Option<usize>> {
+    let mut out = vec![None; run.steps.len()];
+    // Per path id: how many run steps its lineage so far matches (`None`
+    // once it left the run's way).
+    let mut matched: std::collections::HashMap<u32, Option<usize>> =
+        std::collections::HashMap::from([(0, Some(0))]);
+    for (j, step) in analysis.verifier.trace.iter().enumerate() {
+        let m = matched.get(&step.path).copied().flatten();
+        let now = m.filter(|&m| run.steps.get(m).is_some_and(|r| r.pc == step.insn));
+        if let Some(m) = now {
+            if let Some(slot) = out.get_mut(m) {
+                slot.get_or_insert(j);
+            }
+        }
+        let after = now.map(|m| m + 1);
+        matched.insert(step.path, after);
+        if let StepEvent::BranchPushed { pushed_path, .. } = step.event {
+            matched.insert(pushed_path, after);
+        }
+    }
+    out
+}
+
 /// True when `r` names a general register `R0`..`R10`; its number.
 pub fn reg_number(name: &str) -> Option<u8> {
     let n: u8 = name.strip_prefix('R')?.parse().ok()?;
@@ -473,6 +505,33 @@ mod tests {
             }
         }
         assert!(matched >= 5, "the sample packet takes one whole path");
+    }
+
+    #[test]
+    fn the_run_to_verifier_map_agrees_with_matching_run_step() {
+        for source in [
+            BRANCHY,
+            ".type xdp\nr1 = 0\nloop:\nr1 += 1\nif r1 < 4 goto loop\nr0 = 2\nexit\n",
+            ".type xdp\nr2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\nr4 = r2\nr4 += 14\n\
+             if r4 > r3 goto out\nr5 = *(u8 *)(r2 + 13)\nif r5 == 0 goto out\nr0 = 1\nexit\n\
+             out:\nr0 = 2\nexit\n",
+        ] {
+            let a = analysed(source);
+            let run = a.concrete.as_ref().unwrap();
+            let map = verifier_steps_of_run(&a, run);
+            assert_eq!(map.len(), run.steps.len());
+            for (k, i) in map.iter().enumerate() {
+                if let Some(i) = *i {
+                    assert_eq!(matching_run_step(&a, run, i), Some(k), "{source}");
+                }
+            }
+            for i in 0..a.verifier.trace.len() {
+                if let Some(k) = matching_run_step(&a, run, i) {
+                    assert!(map[k].is_some_and(|first| first <= i), "{source}: step {i}");
+                }
+            }
+            assert!(map[0].is_some(), "the entry is on every path");
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@ use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 use crate::session::debug::{AccessView, Radix, RunPoint};
+use crate::session::walk::{fit, verifier_steps_of_run, Fit};
 use crate::session::{Analysis, RunEnd, TracingEdit, TracingInput};
 use crate::state::RunMove;
 
@@ -30,7 +31,7 @@ use context::ContextView;
 use controls::{Breakpoints, Controls};
 use inputs::TracingInputs;
 use packet_view::{OutputDiff, PacketAtStep};
-use registers::Registers;
+use registers::{Registers, VerifierColumn};
 use stack::StackView;
 
 /// Run panel properties.
@@ -104,6 +105,14 @@ pub fn RunPanel(props: &RunProps) -> Html {
             }
         })
     };
+    // Per run step, the verifier step on the path the run took (once per run).
+    let on_path: Rc<Vec<Option<usize>>> = {
+        let a = a.clone();
+        use_memo(Rc::as_ptr(&a) as usize, move |_| match &a.concrete {
+            Some(run) => verifier_steps_of_run(&a, run),
+            None => Vec::new(),
+        })
+    };
     let on_radix = {
         let radix = radix.clone();
         Callback::from(move |r: Radix| radix.set(r))
@@ -121,7 +130,8 @@ pub fn RunPanel(props: &RunProps) -> Html {
                 <Breakpoints breakpoints={props.breakpoints.clone()} on_toggle={props.on_breakpoint.clone()}
                     lines={a.program.source_map.line_of(a.program.insns.len().saturating_sub(1)).unwrap_or(0)} />
                 { where_now(a, p, t.len) }
-                <Registers regs={p.regs} before={p.before} radix={*radix} {on_radix} />
+                <Registers regs={p.regs} before={p.before} radix={*radix} {on_radix}
+                    verifier={verifier_column(a, p, &on_path)} />
                 <StackView stack={p.stack.clone()} written={p.stack_written.clone()}
                     just={p.stack_just.clone()} depth={p.depth} />
                 if !tracing {
@@ -152,6 +162,66 @@ pub fn RunPanel(props: &RunProps) -> Html {
             }
         </div>
     }
+}
+
+/// The verifier's registers before the instruction the run is about to
+/// execute: its state on the path the run took, or, where the verifier did
+/// not walk that path (it pruned it as covered by a state already
+/// verified), its first state at the instruction, said so.
+fn verifier_column(
+    a: &Analysis,
+    p: &RunPoint,
+    on_path: &[Option<usize>],
+) -> Option<VerifierColumn> {
+    let pc = p.next_pc?;
+    let run = a.concrete.as_ref()?;
+    let trace = &a.verifier.trace;
+    let (i, own) = match on_path.get(p.pos).copied().flatten() {
+        Some(i) => (i, true),
+        None => (trace.iter().position(|s| s.insn == pc)?, false),
+    };
+    let state = &trace.get(i)?.before;
+    let source = if own {
+        format!(
+            "verifier: its state before insn {pc} on the path this run took (verifier step {})",
+            i + 1
+        )
+    } else {
+        format!(
+            "verifier: it did not walk this run's path this far (it pruned it: a state it had verified covers it); shown: its state before insn {pc} at verifier step {}, on another path",
+            i + 1
+        )
+    };
+    let fp = p.regs[10];
+    let (regs, fit) = state
+        .regs
+        .iter()
+        .zip(p.regs)
+        .map(|(r, v)| {
+            let text = (r.ty != vm_core::verifier::RegType::NotInit)
+                .then(|| r.display(&a.program.maps, state.frameno).to_string());
+            let fit = match fit(r, v, fp, run) {
+                Fit::Within => (
+                    "this run's value lies within these bounds".to_string(),
+                    false,
+                ),
+                Fit::PointsInto(what) => (format!("this run's value points into {what}"), false),
+                Fit::Outside(why) if own => (
+                    format!(
+                        "OUTSIDE the verifier's bounds ({why}): a verifier bug, please report it"
+                    ),
+                    true,
+                ),
+                Fit::Outside(why) => (
+                    format!("this run's value lies {why} of that other path's state"),
+                    false,
+                ),
+                Fit::NotTracked => (String::new(), false),
+            };
+            (text, fit)
+        })
+        .unzip();
+    Some(VerifierColumn { source, regs, fit })
 }
 
 /// The instruction about to run, the one that ran and what it touched, and
