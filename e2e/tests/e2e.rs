@@ -322,7 +322,52 @@ async fn the_help_dialog_opens_traps_focus_and_the_theme_is_remembered() {
         .await;
     assert_eq!(size, json!("22px"));
     page.screenshot("projector.png").await;
+    // The toolbar never runs off the screen: at Projector size and at a
+    // 768 px tablet width (Projector and Normal), every control of it,
+    // help and Run included, is in view.
+    toolbar_fits(&page, "projector").await;
+    page.c
+        .set_window_size(768, 900)
+        .await
+        .expect("a tablet-sized window");
+    toolbar_fits(&page, "projector at 768 px").await;
+    page.click("#help-button").await;
+    page.click("#text-size-normal").await;
+    page.click("#help-close").await;
+    toolbar_fits(&page, "768 px").await;
+    page.screenshot("toolbar-768.png").await;
     page.close().await;
+}
+
+/// Asserts that every shown control of the toolbar (the folded More group
+/// aside) lies inside the viewport and the toolbar does not scroll
+/// sideways; `when` names the case.
+async fn toolbar_fits(page: &Page, when: &str) {
+    let bar = page
+        .js(
+            "const bar = document.querySelector('.app > .toolbar');
+             const [w, h] = [document.documentElement.clientWidth, window.innerHeight];
+             const controls = [...bar.querySelectorAll('button, select, label.button')]
+               .filter(el => el.getClientRects().length > 0);
+             const out = controls.filter(el => {
+               const r = el.getBoundingClientRect();
+               return r.left < 0 || r.right > w || r.top < 0 || r.bottom > h;
+             }).map(el => el.id || el.textContent);
+             const seen = ['run-button', 'help-button'].filter(id => controls.includes(document.getElementById(id)));
+             return [out, seen, bar.scrollWidth <= bar.clientWidth + 1, w, bar.getBoundingClientRect().height];",
+            vec![],
+        )
+        .await;
+    println!("toolbar, {when}: {bar}");
+    assert_eq!(
+        (&bar[0], &bar[1], &bar[2]),
+        (
+            &json!([]),
+            &json!(["run-button", "help-button"]),
+            &json!(true)
+        ),
+        "{when}: [controls outside the viewport, Run and help shown, no sideways scroll]: {bar}"
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::snapshot::Snapshot;
+use crate::state::DEFAULT_SOURCE;
 
 /// What the last replacement set aside and what it put in.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -35,7 +36,9 @@ impl SetAside {
     /// unless it is what the last replacement put in, unedited (then what
     /// that one kept stays), or the same work as `incoming`.
     pub fn replacing(&self, current: Snapshot, incoming: Snapshot) -> SetAside {
-        let untouched = self.shown.as_ref().is_some_and(|s| same_work(s, &current));
+        // The first visit's program is nobody's work.
+        let untouched = current.source == DEFAULT_SOURCE
+            || self.shown.as_ref().is_some_and(|s| same_work(s, &current));
         let kept = if untouched || same_work(&current, &incoming) {
             self.kept.clone()
         } else {
@@ -79,9 +82,12 @@ mod tests {
         // An edited example is the learner's work now.
         let c = b.replacing(doc("; example B, edited\nexit\n"), doc("; C\nexit\n"));
         assert_eq!(c.kept, Some(doc("; example B, edited\nexit\n")));
-        // Loading what is already there sets nothing aside.
+        // Loading what is already there sets nothing aside, nor does
+        // replacing the first visit's program.
         let d = SetAside::default().replacing(mine.clone(), mine.clone());
         assert_eq!(d.kept, None);
+        let first = SetAside::default().replacing(doc(DEFAULT_SOURCE), mine.clone());
+        assert_eq!(first.kept, None);
     }
 
     #[test]
