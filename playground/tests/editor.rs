@@ -23,6 +23,45 @@ fn cursor(root: &Element) -> u32 {
         .unwrap()
 }
 
+/// Moves the pointer over the middle of the editor's line `n` (1-based).
+async fn hover_line(root: &Element, n: u32) {
+    let line: Element = find(root, &format!(".code-line:nth-child({n})"));
+    let r = line.get_bounding_client_rect();
+    let init = web_sys::PointerEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((r.left() + 10.0) as i32);
+    init.set_client_y((r.top() + r.height() / 2.0) as i32);
+    let e = web_sys::PointerEvent::new_with_event_init_dict("mousemove", &init).unwrap();
+    find::<Element>(root, "#editor-input")
+        .dispatch_event(&e)
+        .unwrap();
+    settle().await;
+}
+
+/// The overlay's lines take no pointer events, so the message of the line
+/// under the pointer is the text area's title (a tooltip, never clipped).
+#[wasm_bindgen_test]
+async fn the_pointer_on_a_bad_line_shows_its_whole_message() {
+    let root = run_program("r0 = 1\nr0 +== 2\nexit\n").await;
+    let title = || {
+        find::<Element>(&root, "#editor-input")
+            .get_attribute("title")
+            .unwrap_or_default()
+    };
+    hover_line(&root, 2).await;
+    let message = title();
+    assert!(message.starts_with("assembler 2:"), "{message:?}");
+    let listed = text_of(&root, "#problems");
+    let said = message.rsplit(": ").next().unwrap_or_default();
+    assert!(
+        !said.is_empty() && listed.contains(said),
+        "{message:?} / {listed:?}"
+    );
+    hover_line(&root, 3).await;
+    assert_eq!(title(), "", "no title off the bad line");
+    root.remove();
+}
+
 #[wasm_bindgen_test]
 async fn an_assembler_error_is_listed_and_clicking_it_puts_the_cursor_there() {
     let root = run_program("r0 = 1\nr0 +== 2\nexit\n").await;

@@ -7,8 +7,9 @@
 //! (`e2e/tests/e2e.rs`, the phone layout).
 #![cfg(target_arch = "wasm32")]
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::Element;
+use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -26,7 +27,14 @@ fn is_open(root: &Element) -> bool {
     exists(root, ".toolbar-more.open")
 }
 
+/// One test, run in order: the second one loads the style sheet, which
+/// hides More on a wide page.
 #[wasm_bindgen_test]
+async fn the_more_menu_and_keyboard_focus_on_the_file_buttons() {
+    more_opens_and_closes_on_escape_outside_and_a_pick().await;
+    a_focused_file_input_outlines_its_label().await;
+}
+
 async fn more_opens_and_closes_on_escape_outside_and_a_pick() {
     let root = mount_fresh().await;
     assert_eq!(expanded(&root), "false");
@@ -77,4 +85,46 @@ async fn more_opens_and_closes_on_escape_outside_and_a_pick() {
         "the action ran"
     );
     root.remove();
+}
+
+/// The computed `outline-style` of `el`.
+fn outline_style(el: &Element) -> String {
+    let window = web_sys::window().unwrap();
+    let get = js_sys::Reflect::get(&window, &"getComputedStyle".into()).unwrap();
+    let style = get
+        .unchecked_ref::<js_sys::Function>()
+        .call1(&window, el)
+        .unwrap();
+    js_sys::Reflect::get(&style, &"outlineStyle".into())
+        .unwrap()
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// Import and "Open .o…" are labels standing for visually hidden file
+/// inputs: Tab reaches the input, and the label shows the focus ring.
+async fn a_focused_file_input_outlines_its_label() {
+    let sheet = document().create_element("style").unwrap();
+    sheet.set_text_content(Some(include_str!("../../static/style.css")));
+    document().head().unwrap().append_child(&sheet).unwrap();
+    let root = mount_fresh().await;
+    // Import may be folded behind More at this width.
+    click(&root, "#more-button").await;
+    for (input, label) in [
+        ("#import-input", "label[for=import-input]"),
+        ("#object-input", "label[for=object-input]"),
+    ] {
+        let label: Element = find(&root, label);
+        assert_eq!(outline_style(&label), "none", "{input} not focused yet");
+        find::<HtmlElement>(&root, input).focus().unwrap();
+        settle().await;
+        assert_eq!(
+            document().active_element().map(|e| format!("#{}", e.id())),
+            Some(input.to_string())
+        );
+        assert_eq!(outline_style(&label), "solid", "{input} focused");
+        find::<HtmlElement>(&root, input).blur().unwrap();
+    }
+    root.remove();
+    sheet.remove();
 }

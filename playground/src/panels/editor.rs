@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlDocument, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
+use web_sys::{Element, HtmlDocument, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::highlight::tokenize_line;
@@ -161,6 +161,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     let onkeyup = on_caret.reform(|e: KeyboardEvent| e.into());
     let onclick = on_caret.reform(|e: MouseEvent| e.into());
+    let on_hover = problem_on_hover(overlay.clone());
     let onscroll = {
         let overlay = overlay.clone();
         let gutter = gutter.clone();
@@ -228,6 +229,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                         {onkeyup}
                         {onclick}
                         {onscroll}
+                        onmousemove={on_hover}
                     />
                 </div>
             </div>
@@ -450,12 +452,16 @@ fn CodeLines(props: &CodeLinesProps) -> Html {
     let lines = props.source.split('\n').enumerate().map(|(i, line)| {
         let error = error.filter(|e| e.line as usize == i + 1).cloned();
         // The first problem on the line, shown after its text.
-        let lens = props
-            .problems
-            .iter()
-            .find(|p| p.line as usize == i + 1)
+        let problem = props.problems.iter().find(|p| p.line as usize == i + 1);
+        let lens = problem
             .map(|p| AttrValue::from(p.message.lines().next().unwrap_or_default().to_string()));
-        html! { <CodeLine key={i} text={AttrValue::from(line.to_string())} {error} {lens} /> }
+        // The whole message, for the editor's title while the pointer is
+        // on the line.
+        let message = problem.map(|p| {
+            let at = p.column.map(|c| format!(":{c}")).unwrap_or_default();
+            AttrValue::from(format!("{} {}{at}: {}", p.source, p.line, p.message))
+        });
+        html! { <CodeLine key={i} text={AttrValue::from(line.to_string())} {error} {lens} {message} /> }
     });
     html! { <div class="code-lines">{ for lines }</div> }
 }
@@ -465,12 +471,13 @@ struct CodeLineProps {
     text: AttrValue,
     error: Option<SourceError>,
     lens: Option<AttrValue>,
+    message: Option<AttrValue>,
 }
 
 #[component]
 fn CodeLine(props: &CodeLineProps) -> Html {
     html! {
-        <div class="code-line">
+        <div class="code-line" data-message={props.message.clone()}>
             { highlight_line(&props.text, props.error.as_ref()) }
             if let Some(lens) = &props.lens {
                 <span class="lens">{ lens.clone() }</span>
@@ -502,33 +509,63 @@ fn highlight_line(line: &str, error: Option<&SourceError>) -> Html {
         for (at, c) in chars {
             let is_bad = bad.is_some_and(|(s, e)| at >= s && at < e);
             if run_bad.is_some_and(|b| b != is_bad) {
-                out.push(span(class, &run, run_bad == Some(true), error));
+                out.push(span(class, &run, run_bad == Some(true)));
                 run.clear();
             }
             run_bad = Some(is_bad);
             run.push(c);
         }
         if !run.is_empty() {
-            out.push(span(class, &run, run_bad == Some(true), error));
+            out.push(span(class, &run, run_bad == Some(true)));
         }
     }
     // An error past the end of the line (e.g. "expected an operand"): mark a
     // space so it is visible.
     if let Some((s, _)) = bad {
         if s >= col {
-            out.push(span("", " ", true, error));
+            out.push(span("", " ", true));
         }
     }
     out.into_iter().collect::<Html>()
 }
 
-fn span(class: &'static str, text: &str, bad: bool, error: Option<&SourceError>) -> Html {
-    let title = if bad {
-        error.map(|e| AttrValue::from(e.message.clone()))
-    } else {
-        None
-    };
+fn span(class: &'static str, text: &str, bad: bool) -> Html {
     html! {
-        <span class={classes!(class, bad.then_some("squiggle"))} {title}>{ text.to_string() }</span>
+        <span class={classes!(class, bad.then_some("squiggle"))}>{ text.to_string() }</span>
     }
+}
+
+/// The overlay's lines take no pointer events (the text area above them
+/// gets the clicks), so their messages show as the text area's title while
+/// the pointer is on a line with a problem: a tooltip, never clipped by
+/// the editor's edge.
+fn problem_on_hover(overlay: NodeRef) -> Callback<MouseEvent> {
+    Callback::from(move |e: MouseEvent| {
+        let area: HtmlElement = e.target_unchecked_into();
+        let message = overlay
+            .cast::<Element>()
+            .and_then(|o| o.query_selector(".code-lines").ok().flatten())
+            .and_then(|lines| line_at(&lines, e.client_y()))
+            .and_then(|line| line.get_attribute("data-message"));
+        match message {
+            Some(m) if area.title() != m => area.set_title(&m),
+            Some(_) => {}
+            None if area.has_attribute("title") => {
+                let _ = area.remove_attribute("title");
+            }
+            None => {}
+        }
+    })
+}
+
+/// The line of `lines` at the viewport's `y` (the lines are one height).
+fn line_at(lines: &Element, y: i32) -> Option<Element> {
+    let first = lines.first_element_child()?.get_bounding_client_rect();
+    if first.height() <= 0.0 {
+        return None;
+    }
+    let i = ((f64::from(y) - first.top()) / first.height()).floor();
+    (i >= 0.0)
+        .then(|| lines.children().item(i as u32))
+        .flatten()
 }
