@@ -260,3 +260,27 @@ async fn a_step_of_a_4096_instruction_program_renders_without_verifying_again() 
     assert!(median < 250.0, "median step {median} ms");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn predict_mode_asks_which_way_a_jump_goes_and_nothing_on_a_store() {
+    let source = ".type xdp\nr2 = *(u32 *)(r1 + 0)\nr3 = *(u32 *)(r1 + 4)\n\
+                  *(u64 *)(r10 - 8) = r2\nif r3 > r2 goto pass\nr0 = 1\nexit\npass:\nr0 = 2\nexit\n";
+    let root = run_program(source).await;
+    click(&root, "#predict-mode").await;
+    click(&root, "#guess-accepted").await;
+    // A store writes no register: no register question, only the narration.
+    step_to(&root, "*(u64 *)(r10 ").await;
+    assert!(!exists(&root, "#predict-input"), "a store asks nothing");
+    assert!(text_of(&root, "#narration").contains("stores 8 bytes"));
+    // A conditional jump asks which way, not "What will R0 be".
+    step_to(&root, "if r3 > r2 goto").await;
+    assert!(!exists(&root, "#predict-input"));
+    assert!(text_of(&root, "#predict").contains("Which way will the verifier go"));
+    click(&root, "#guess-jumps").await;
+    let said = text_of(&root, "#predict-result");
+    assert!(
+        said.starts_with("Not quite: both outcomes are possible"),
+        "{said:?}"
+    );
+    root.remove();
+}
