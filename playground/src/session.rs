@@ -98,6 +98,9 @@ pub struct VerdictError {
     pub message: String,
     /// The rule in plain words.
     pub explanation: String,
+    /// How to fix it, with this error's register, offsets and sizes filled
+    /// in (code in backticks).
+    pub fix: String,
 }
 
 /// What the run produced.
@@ -259,6 +262,14 @@ pub fn analyse_inputs(
             line: e.line,
             message: e.message.clone(),
             explanation: e.explanation().to_string(),
+            fix: e.fix(
+                verifier
+                    .trace
+                    .iter()
+                    .rev()
+                    .find(|s| s.event == StepEvent::Error && s.insn == e.insn)
+                    .map(|s| &s.before.regs[..]),
+            ),
         }),
         summary: verifier.summary(),
         log: verifier.log().to_string(),

@@ -284,3 +284,22 @@ async fn predict_mode_asks_which_way_a_jump_goes_and_nothing_on_a_store() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_fix_names_this_errors_register_and_bytes_as_code() {
+    // Reads the EtherType (bytes 12-13) with no bounds check.
+    let root =
+        run_program(".type xdp\nr2 = *(u32 *)(r1 + 0)\nr0 = *(u16 *)(r2 + 12)\nr0 = 2\nexit\n")
+            .await;
+    let hint = find::<Element>(&root, "#error-hint");
+    let text = hint.text_content().unwrap_or_default();
+    assert!(!text.contains('`'), "{text:?}");
+    assert!(!text.contains("rX + K + N"), "{text:?}");
+    let code = text_of(&root, "#error-hint code");
+    assert_eq!(code, "if r2 + 14 > data_end goto drop");
+    // The error step says it in plain words, not the kernel's message again.
+    let said = text_of(&root, "#narration");
+    assert!(said.contains("Packet bytes may only be read"), "{said:?}");
+    assert!(said.contains("if r2 + 14 > data_end goto drop"), "{said:?}");
+    root.remove();
+}

@@ -249,15 +249,16 @@ pub fn narrate(analysis: &Analysis, i: usize) -> String {
             .unwrap_or_default()
     };
     let what = match (&s.event, program.insns.get(s.insn)) {
-        (StepEvent::Error, _) => {
-            let msg = analysis
-                .verifier
-                .error
-                .as_ref()
-                .map(|e| e.message.clone())
-                .unwrap_or_default();
-            format!("the verifier rejects this instruction: {msg}")
-        }
+        (StepEvent::Error, _) => match analysis.verdict.error.as_ref() {
+            // The kernel's message is in the error box and the log; here the
+            // same thing in plain words, then the fix for this instruction.
+            Some(e) => format!(
+                "the verifier rejects this instruction. {} {}",
+                e.explanation.replace('`', ""),
+                e.fix.replace('`', "").trim_end_matches('.')
+            ),
+            None => "the verifier rejects this instruction".into(),
+        },
         (StepEvent::Pruned, _) => "the state here lies within one already verified at this instruction, so this path stops here (pruned)".into(),
         (_, Some(Insn::Exit)) => match s.before.frameno {
             0 => format!("the path ends; the program returns r0, which is {}", before(0)),
@@ -475,6 +476,18 @@ mod tests {
             text.contains("r4 is now a packet pointer 14 bytes past its start; nothing is proven about the packet yet"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn the_error_step_is_narrated_in_plain_words_with_its_fix() {
+        let a =
+            analysed(".type xdp\nr2 = *(u32 *)(r1 + 0)\nr0 = *(u16 *)(r2 + 12)\nr0 = 2\nexit\n");
+        let last = a.verifier.trace.len() - 1;
+        let text = narrate(&a, last);
+        assert!(text.contains("Packet bytes may only be read"), "{text}");
+        assert!(text.contains("if r2 + 14 > data_end goto drop"), "{text}");
+        assert!(!text.contains("invalid access to packet"), "{text}");
+        assert!(!text.contains('`'), "{text}");
     }
 
     #[test]

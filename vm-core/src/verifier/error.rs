@@ -1,8 +1,11 @@
 //! The verifier's verdict when it rejects a program: where, in the kernel's
 //! words, and in plain words with a hint for the fix.
 
+use alloc::format;
 use alloc::string::String;
 use core::fmt;
+
+use super::reg::{RegState, RegType};
 
 /// Which rule a rejected program broke; callers (and the explanations) match on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -99,6 +102,64 @@ impl VerifierError {
             ErrorKind::InvalidAlu => "Use shift amounts below 32 (w registers) or 64 (r registers) and never divide by a constant 0.",
         }
     }
+
+    /// The hint with this error's own register, offsets and sizes in place
+    /// of the placeholders of [`hint`](Self::hint) where its message names
+    /// them (`invalid access to packet, off=12 size=2, R2(...)` ->
+    /// check `if r2 + 14 > data_end goto drop`). `regs` are the registers
+    /// before the failing instruction, when known: a packet pointer that
+    /// already sits past the packet's start needs a smaller constant.
+    /// Code is quoted in backticks, as in [`hint`](Self::hint).
+    pub fn fix(&self, regs: Option<&[RegState]>) -> String {
+        let msg = self.message.as_str();
+        match self.kind {
+            ErrorKind::PacketAccess if msg.starts_with("invalid access to packet") => {
+                let (Some(off), Some(size), Some(reg)) = (
+                    number_after(msg, "off="),
+                    number_after(msg, "size="),
+                    number_after(msg, ", R"),
+                ) else {
+                    return self.hint().into();
+                };
+                let end = off.saturating_add(size);
+                let reg_off = regs
+                    .and_then(|r| r.get(usize::try_from(reg).ok()?))
+                    .filter(|r| r.ty == RegType::PtrToPacket)
+                    .map(|r| i64::from(r.off));
+                match reg_off {
+                    Some(at) => format!(
+                        "This access needs packet bytes {off} to {} (off={off} size={size}) proven inside the packet. Before it, check `if r{reg} + {} > data_end goto drop`: copy r{reg} into a free register, add {}, and compare it with data_end (`*(u32 *)(r1 + 4)` in XDP); then read through r{reg}.",
+                        end - 1,
+                        end - at,
+                        end - at
+                    ),
+                    None => format!(
+                        "This access needs packet bytes {off} to {} (off={off} size={size}) proven inside the packet. Before it, check `if data + {end} > data_end goto drop`: copy the packet start into a free register, add {end}, and compare it with data_end; then read through a pointer derived from the same packet start (R{reg} here).",
+                        end - 1
+                    ),
+                }
+            }
+            ErrorKind::MapAccess if msg.starts_with("invalid access to map value") => {
+                let (Some(value_size), Some(off), Some(size)) = (
+                    number_after(msg, "value_size="),
+                    number_after(msg, " off="),
+                    number_after(msg, " size="),
+                ) else {
+                    return self.hint().into();
+                };
+                let last = value_size.saturating_sub(size);
+                if last < 0 {
+                    return format!(
+                        "The value is only {value_size} bytes: a {size}-byte access never fits. Read fewer bytes, or declare the map with a larger value size."
+                    );
+                }
+                format!(
+                    "The value is {value_size} bytes and this {size}-byte access starts at off={off}: the offset must stay between 0 and {last}. Keep constant offsets in that range, and compare a variable offset before adding it (`if r1 > {last} goto out`)."
+                )
+            }
+            _ => self.hint().into(),
+        }
+    }
 }
 
 impl fmt::Display for VerifierError {
@@ -110,3 +171,63 @@ impl fmt::Display for VerifierError {
 
 #[cfg(feature = "std")]
 impl std::error::Error for VerifierError {}
+
+/// The integer right after `key` in `text` (`off=-4` -> -4).
+fn number_after(text: &str, key: &str) -> Option<i64> {
+    let rest = &text[text.find(key)? + key.len()..];
+    let len = rest
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+        .map_or(rest.len(), |(i, _)| i);
+    rest[..len].parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(kind: ErrorKind, message: &str) -> VerifierError {
+        VerifierError {
+            insn: 5,
+            line: None,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    const PACKET: &str = "invalid access to packet, off=12 size=2, R2(id=0,off=12,r=0)\nR2 offset is outside of the packet";
+
+    #[test]
+    fn a_packet_fix_names_the_register_and_the_bytes_to_prove() {
+        let e = error(ErrorKind::PacketAccess, PACKET);
+        let mut regs = [RegState::NOT_INIT; 11];
+        regs[2] = RegState::pointer(RegType::PtrToPacket);
+        let fix = e.fix(Some(&regs));
+        assert!(fix.contains("`if r2 + 14 > data_end goto drop`"), "{fix}");
+        assert!(fix.contains("bytes 12 to 13"), "{fix}");
+        // A pointer already 10 bytes in needs only 4 more.
+        regs[2].off = 10;
+        assert!(e.fix(Some(&regs)).contains("`if r2 + 4 > data_end"));
+        // Without the registers, counted from the packet's start.
+        assert!(e.fix(None).contains("`if data + 14 > data_end goto drop`"));
+        assert!(!e.fix(None).contains("rX"));
+    }
+
+    #[test]
+    fn a_map_value_fix_names_the_largest_offset() {
+        let e = error(
+            ErrorKind::MapAccess,
+            "invalid access to map value, value_size=8 off=8 size=4",
+        );
+        let fix = e.fix(None);
+        assert!(fix.contains("between 0 and 4"), "{fix}");
+        assert!(fix.contains("`if r1 > 4 goto out`"), "{fix}");
+        assert!(!fix.contains("VALUE_SIZE"), "{fix}");
+    }
+
+    #[test]
+    fn other_errors_keep_the_general_hint() {
+        let e = error(ErrorKind::UninitRegister, "R3 !read_ok");
+        assert_eq!(e.fix(None), e.hint());
+    }
+}

@@ -23,7 +23,7 @@ impl PartialEq for AnalysisProps {
 /// The verifier's error: where, the kernel's message, what it means, how to fix it.
 #[component]
 pub fn ErrorExplained(props: &AnalysisProps) -> Html {
-    let Some(e) = props.analysis.verifier.error.as_ref() else {
+    let Some(e) = props.analysis.verdict.error.as_ref() else {
         return Html::default();
     };
     let at = match e.line {
@@ -35,13 +35,49 @@ pub fn ErrorExplained(props: &AnalysisProps) -> Html {
             <h3>{ format!("Rejected at {at}") }</h3>
             <p class="error-location">{ e.message.clone() }</p>
             <p class="explain" id="error-explanation">
-                <strong>{ "What it means: " }</strong>{ e.explanation() }
+                <strong>{ "What it means: " }</strong>{ code_spans(&e.explanation) }
             </p>
             <p class="explain fix-hint" id="error-hint">
-                <strong>{ "How to fix it: " }</strong>{ e.hint() }
+                <strong>{ "How to fix it: " }</strong>{ code_spans(&e.fix) }
             </p>
         </div>
     }
+}
+
+/// `text` with its backtick-quoted spans as `<code>`: every piece is a
+/// text node, never parsed as HTML.
+fn code_spans(text: &str) -> Html {
+    split_code(text)
+        .into_iter()
+        .map(|(code, piece)| {
+            if code {
+                html! { <code>{ piece.to_string() }</code> }
+            } else {
+                html! { { piece.to_string() } }
+            }
+        })
+        .collect()
+}
+
+/// `text` cut at its backticks into `(is_code, piece)`; an unmatched
+/// backtick stays as text.
+pub fn split_code(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else {
+            break;
+        };
+        if open > 0 {
+            out.push((false, &rest[..open]));
+        }
+        out.push((true, &rest[open + 1..open + 1 + len]));
+        rest = &rest[open + 2 + len..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
 }
 
 /// The whole log in the kernel's format, with a Copy button.
@@ -81,5 +117,25 @@ pub fn KernelLog(props: &AnalysisProps) -> Html {
             </div>
             <pre class="mono log" id="verifier-log">{ props.analysis.verdict.log.clone() }</pre>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_code;
+
+    #[test]
+    fn backticks_become_code_pieces() {
+        assert_eq!(
+            split_code("check `if r2 + 14 > data_end goto drop` first"),
+            vec![
+                (false, "check "),
+                (true, "if r2 + 14 > data_end goto drop"),
+                (false, " first")
+            ]
+        );
+        assert_eq!(split_code("`exit`"), vec![(true, "exit")]);
+        assert_eq!(split_code("a ` b"), vec![(false, "a ` b")]);
+        assert_eq!(split_code("<b>x</b>"), vec![(false, "<b>x</b>")]);
     }
 }
