@@ -273,3 +273,19 @@ fn egress_policy_over_a_capture_drops_and_audits_what_it_denies() {
     assert_eq!(v["verdicts"]["TC_ACT_OK"], 3, "{v}");
     assert_eq!(v["verdicts"]["TC_ACT_SHOT"], 2, "{v}");
 }
+
+#[test]
+fn ipv4_checksum_passes_a_good_header_and_drops_a_corrupted_one() {
+    let prog = example("ipv4_checksum.s");
+    let good = udp_to(53);
+    assert_eq!(
+        ok(&["--packet", &hex(&good), &prog]),
+        "r0 = 0x2 (2) XDP_PASS\n"
+    );
+    let mut bad = good;
+    bad[25] ^= 0x10; // the header checksum's low byte
+    assert_eq!(
+        ok(&["--packet", &hex(&bad), &prog]),
+        "r0 = 0x1 (1) XDP_DROP\n"
+    );
+}

@@ -60,6 +60,11 @@ pub const EXAMPLES: &[Example] = &[
         source: include_str!("../../examples/loop_histogram.s"),
     },
     Example {
+        id: "ipv4-checksum",
+        title: "Networking: drop bad IPv4 checksums with a bounded loop (XDP)",
+        source: include_str!("../../examples/ipv4_checksum.s"),
+    },
+    Example {
         id: "reject-r0",
         title: "Rejected: exit without setting r0",
         source: "\
@@ -102,6 +107,25 @@ exit
     exit
 ",
     },
+    Example {
+        id: "reject-infinite-loop",
+        title: "Rejected: a loop that never ends",
+        source: "\
+; The loop waits for r6 to reach 10, but nothing in it changes r6. Each time
+; round, the verifier comes back to the loop's start with exactly the state it
+; had the time before (R6=0), so it knows the loop can never end and rejects
+; the program at once: `infinite loop detected at insn 1`. (A loop whose state
+; does change but whose bound the verifier cannot see fails much later, after
+; 1,000,000 instructions: `BPF program is too large`.)
+; Fix: advance the counter inside the loop (`r6 += 1` before the jump).
+.type xdp
+    r6 = 0                          ; the counter
+loop:
+    r0 = 2                          ; XDP_PASS
+    if r6 < 10 goto loop            ; r6 is still 0: always jumps
+    exit
+",
+    },
 ];
 
 /// The example with this id.
@@ -129,6 +153,26 @@ mod tests {
                 ),
             }
         }
+    }
+
+    #[test]
+    fn the_loop_examples_walk_a_back_edge_and_the_rejected_one_names_the_loop() {
+        let packet = parse_packet(SAMPLE_PACKET_HEX).unwrap();
+        let Some(Report::Analysed(a)) = by_id("ipv4-checksum").map(|e| analyse(e.source, &packet))
+        else {
+            panic!("ipv4-checksum");
+        };
+        let first = a.verifier.trace.iter().position(|s| s.insn == 13).unwrap();
+        let visits = crate::session::walk::iterations(&a.verifier.trace, first);
+        assert_eq!(visits.len(), 10, "ten iterations of the loop's first insn");
+        let Some(Report::Analysed(a)) =
+            by_id("reject-infinite-loop").map(|e| analyse(e.source, &packet))
+        else {
+            panic!("reject-infinite-loop");
+        };
+        let e = a.verdict.error.as_ref().expect("rejected");
+        assert_eq!(e.message, "infinite loop detected at insn 1");
+        assert!(a.verifier.stats.processed_insns < 100);
     }
 
     #[test]

@@ -303,3 +303,35 @@ async fn the_fix_names_this_errors_register_and_bytes_as_code() {
     assert!(said.contains("if r2 + 14 > data_end goto drop"), "{said:?}");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_bounded_loop_example_steps_through_its_iterations() {
+    let root = mount_fresh().await;
+    pick_example(&root, "ipv4-checksum").await;
+    // The sample packet's IPv4 header checksum is right.
+    until("the verdict", || {
+        text_of(&root, "#verdict-line").contains("accepted")
+    })
+    .await;
+    step_to(&root, "r6 += r5").await;
+    assert_eq!(text_of(&root, "#iteration"), "visit 1 of 10");
+    click(&root, "#iter-next").await;
+    assert_eq!(text_of(&root, ".step-insn"), "r6 += r5");
+    assert_eq!(text_of(&root, "#iteration"), "visit 2 of 10");
+    press(&root, "n").await;
+    assert_eq!(text_of(&root, "#iteration"), "visit 3 of 10");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_rejected_loop_example_names_the_infinite_loop() {
+    let root = mount_fresh().await;
+    pick_example(&root, "reject-infinite-loop").await;
+    until("the error", || exists(&root, "#verifier-error")).await;
+    let error = text_of(&root, "#verifier-error");
+    assert!(
+        error.contains("infinite loop detected at insn 1"),
+        "{error:?}"
+    );
+    root.remove();
+}

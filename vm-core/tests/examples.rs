@@ -606,3 +606,23 @@ fn egress_policy_passes_allowed_ports_and_audits_the_rest() {
     };
     assert_eq!(records, [(tcp_dst, 22, 6), (dst, 123, 17)]);
 }
+
+#[test]
+fn ipv4_checksum_drops_only_a_corrupted_ipv4_header() {
+    let prog = example!("ipv4_checksum.s");
+    let mut corrupted = udp_to(53);
+    corrupted[24] ^= 0x01; // the header checksum's high byte
+    let packets = [
+        udp_to(53),
+        tcp_to(80),
+        icmp_echo(),
+        corrupted,
+        udp6_to(53),
+        arp(),
+    ];
+    let (verdicts, _, _) = run_packets(&prog, &packets);
+    assert_eq!(
+        verdicts,
+        ["XDP_PASS", "XDP_PASS", "XDP_PASS", "XDP_DROP", "XDP_PASS", "XDP_PASS"]
+    );
+}
