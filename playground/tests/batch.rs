@@ -229,7 +229,9 @@ async fn the_packets_tab_counts_what_the_page_would_and_cancel_stops_it() {
     };
     root.remove();
     let root = open_packets_with(&many).await;
-    type_program(&root, DROP_SHORT).await;
+    // A loop of 3,000 iterations per packet: the batch takes many chunks
+    // however fast the machine, so Cancel lands part way.
+    type_program(&root, &counting_loop(3000)).await;
     click(&root, "#batch-run").await;
     let progress = || -> f64 {
         root.query_selector("#batch-progress")
@@ -239,8 +241,16 @@ async fn the_packets_tab_counts_what_the_page_would_and_cancel_stops_it() {
             })
             .unwrap_or(0.0)
     };
-    until("some progress", || progress() > 0.0).await;
-    click(&root, "#batch-cancel").await;
+    // Cancel in the turn that sees the first chunk in.
+    until("some progress, to press Cancel", || {
+        let started = progress() > 0.0 && exists(&root, "#batch-cancel");
+        if started {
+            find::<web_sys::HtmlElement>(&root, "#batch-cancel").click();
+        }
+        started
+    })
+    .await;
+    settle().await;
     let stopped = progress();
     assert!(!exists(&root, "#batch-cancel"));
     stays(
