@@ -86,6 +86,16 @@ fn initial_workspace(embedded: bool) -> (Workspace, Option<String>) {
     (view.open(saved), notice)
 }
 
+/// Puts `text` on the clipboard; false when the browser refuses (no
+/// permission, the page not focused, no clipboard).
+pub async fn copy_text(text: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let copied = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(copied).await.is_ok()
+}
+
 /// Saves every part of `ws` the app saves on its own change.
 fn save_all(ws: &Workspace) {
     storage::save_source(&ws.source);
@@ -138,6 +148,20 @@ pub fn App() -> Html {
             let _ = performance.mark(READY_MARK);
         }
     });
+
+    // What the browser refused to save, until it saves again (watched
+    // before the first save below).
+    let save_warning = use_state(|| None::<AttrValue>);
+    {
+        let set = save_warning.setter();
+        use_effect_with((), move |_| {
+            if save {
+                storage::watch(Callback::from(move |m: Option<String>| {
+                    set.set(m.map(AttrValue::from))
+                }));
+            }
+        });
+    }
 
     // Save every edit, so nothing typed is lost on a reload or a crash (an
     // embed leaves the saved workspace alone).
@@ -290,16 +314,21 @@ pub fn App() -> Html {
         let ws = workspace.clone();
         let status = share_status.clone();
         Callback::from(move |()| {
-            let text = match share::publish_snapshot(&Snapshot::of(&ws)) {
-                Some(url) => {
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.navigator().clipboard().write_text(&url);
-                    }
-                    "Link copied: it holds the whole workspace"
-                }
-                None => "Could not make a link in this browser",
+            let Some(url) = share::publish_snapshot(&Snapshot::of(&ws)) else {
+                status.set(Some(AttrValue::from(
+                    "Could not make a link in this browser",
+                )));
+                return;
             };
-            status.set(Some(AttrValue::from(text)));
+            let status = status.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = if copy_text(&url).await {
+                    "Link copied: it holds the whole workspace"
+                } else {
+                    "Copy failed, the link is in the address bar"
+                };
+                status.set(Some(AttrValue::from(text)));
+            });
         })
     };
 
@@ -381,6 +410,7 @@ pub fn App() -> Html {
     html! {
         <div class="app">
             <Toolbar on_run={on_run.clone()} {on_example} {on_share} share_status={(*share_status).clone()}
+                save_warning={(*save_warning).clone()}
                 on_help={open_help} on_embed={open_embed} {on_theme_toggle} {dark}>
                 <WorkspaceFile {on_export} {on_import} />
             </Toolbar>

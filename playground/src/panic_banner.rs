@@ -3,7 +3,7 @@
 //! storage (saved on every edit), so a reload restores it.
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The banner's element id (tests look for it).
 pub const BANNER_ID: &str = "panic-banner";
@@ -43,10 +43,32 @@ pub fn show(message: &str) {
     if let Ok(button) = document.create_element("button") {
         button.set_text_content(Some("Copy report"));
         let report = message.to_string();
+        let said = button.clone();
+        // Says whether the copy worked (the clipboard may refuse), through
+        // the promise's own callbacks rather than the async executor, which
+        // the panic may have left mid-task.
         let copy = Closure::<dyn Fn()>::new(move || {
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&report);
-            }
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let say = |text: &'static str| {
+                let said = said.clone();
+                Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+                    said.set_text_content(Some(text))
+                })
+            };
+            let (copied, failed) = (
+                say("Report copied"),
+                say("Copy failed: select the text above and copy it"),
+            );
+            let _ = window
+                .navigator()
+                .clipboard()
+                .write_text(&report)
+                .then2(&copied, &failed);
+            // The promise calls one of them later.
+            copied.forget();
+            failed.forget();
         });
         let _ = button.add_event_listener_with_callback("click", copy.as_ref().unchecked_ref());
         copy.forget();

@@ -125,13 +125,13 @@ pub fn load_text_size() -> TextSize {
 
 /// Saves and applies a theme.
 pub fn set_theme(theme: Theme) {
-    let _ = LocalStorage::set(THEME_KEY, theme.name());
+    crate::storage::set(THEME_KEY, theme.name());
     apply(theme, load_text_size());
 }
 
 /// Saves and applies a text size.
 pub fn set_text_size(size: TextSize) {
-    let _ = LocalStorage::set(TEXT_SIZE_KEY, size.name());
+    crate::storage::set(TEXT_SIZE_KEY, size.name());
     apply(load_theme(), size);
 }
 

@@ -1,7 +1,78 @@
 //! Saving the workspace in the browser's local storage on every edit, so
 //! nothing typed is lost on a reload or a crash.
+//!
+//! Every write goes through [`set`], the one place that sees a refused
+//! write (storage full, or turned off): it tells the watcher ([`watch`],
+//! the app's status line) which parts are not saved, and again once they
+//! are.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use gloo_storage::errors::StorageError;
 use gloo_storage::{LocalStorage, Storage};
+use serde::Serialize;
+use yew::Callback;
+
+thread_local! {
+    /// The keys whose last write was refused, and why.
+    static UNSAVED: RefCell<BTreeMap<String, &'static str>> = const { RefCell::new(BTreeMap::new()) };
+    /// Told what is not saved (`None` once everything is).
+    static WATCHER: RefCell<Option<Callback<Option<String>>>> = const { RefCell::new(None) };
+}
+
+/// Has `on_change` told, on every change, what the browser refused to
+/// save ("Not saved: browser storage full (packets). …"), or `None` once
+/// every part saves again.
+pub fn watch(on_change: Callback<Option<String>>) {
+    // Writes refused before it watched (a link's workspace is saved before
+    // the app renders) are told at once.
+    if let Some(message) = UNSAVED.with(|u| unsaved_message(&u.borrow())) {
+        on_change.emit(Some(message));
+    }
+    WATCHER.with(|w| *w.borrow_mut() = Some(on_change));
+}
+
+/// What the watcher is told about the `unsaved` keys.
+fn unsaved_message(unsaved: &BTreeMap<String, &'static str>) -> Option<String> {
+    let why = unsaved.values().next()?;
+    let parts: Vec<&str> = unsaved
+        .keys()
+        .map(|k| k.strip_prefix("bpfplay.").unwrap_or(k))
+        .collect();
+    Some(format!(
+        "Not saved: {why} ({}). Export keeps a copy.",
+        parts.join(", ")
+    ))
+}
+
+/// Why a write was refused, in a user's words.
+fn refusal(e: &StorageError) -> &'static str {
+    match e {
+        StorageError::JsError(js) if js.name == "QuotaExceededError" => "browser storage full",
+        StorageError::JsError(_) => "browser storage unavailable",
+        _ => "it could not be written",
+    }
+}
+
+/// Writes `value` under `key`. A refused write does not stop the page
+/// (the workspace stays in memory); the watcher says what is not saved.
+pub fn set<T: Serialize + ?Sized>(key: &str, value: &T) {
+    let refused = LocalStorage::set(key, value).err();
+    let changed = UNSAVED.with(|u| {
+        let mut u = u.borrow_mut();
+        let changed = match &refused {
+            Some(e) => u.insert(key.to_string(), refusal(e)).is_none(),
+            None => u.remove(key).is_some(),
+        };
+        changed.then(|| unsaved_message(&u))
+    });
+    if let Some(message) = changed {
+        if let Some(w) = WATCHER.with(|w| w.borrow().clone()) {
+            w.emit(message);
+        }
+    }
+}
 
 const SOURCE_KEY: &str = "bpfplay.source";
 const PACKET_KEY: &str = "bpfplay.packet";
@@ -17,15 +88,14 @@ pub fn load_packet() -> Option<String> {
     LocalStorage::get(PACKET_KEY).ok()
 }
 
-/// Saves the editor text; storage errors (quota, private mode) are ignored
-/// because the page keeps working without them.
+/// Saves the editor text.
 pub fn save_source(source: &str) {
-    let _ = LocalStorage::set(SOURCE_KEY, source);
+    set(SOURCE_KEY, source);
 }
 
 /// Saves the packet text.
 pub fn save_packet(packet: &str) {
-    let _ = LocalStorage::set(PACKET_KEY, packet);
+    set(PACKET_KEY, packet);
 }
 
 /// The saved packet list (JSON), if any.
@@ -35,7 +105,7 @@ pub fn load_packets() -> Option<String> {
 
 /// Saves the packet list (JSON).
 pub fn save_packets(json: &str) {
-    let _ = LocalStorage::set(PACKETS_KEY, json);
+    set(PACKETS_KEY, json);
 }
 
 const MAP_EDITS_KEY: &str = "bpfplay.map_edits";
@@ -47,7 +117,7 @@ pub fn load_map_edits() -> Option<crate::map_edits::MapEdits> {
 
 /// Saves the map edits.
 pub fn save_map_edits(edits: &crate::map_edits::MapEdits) {
-    let _ = LocalStorage::set(MAP_EDITS_KEY, edits);
+    set(MAP_EDITS_KEY, edits);
 }
 
 const TRACING_KEY: &str = "bpfplay.tracing";
@@ -60,7 +130,7 @@ pub fn load_tracing() -> Option<crate::session::TracingInput> {
 
 /// Saves the tracing inputs.
 pub fn save_tracing(tracing: &crate::session::TracingInput) {
-    let _ = LocalStorage::set(TRACING_KEY, tracing);
+    set(TRACING_KEY, tracing);
 }
 
 /// The saved run breakpoints (source lines), if any.
@@ -70,7 +140,7 @@ pub fn load_breakpoints() -> Option<Vec<u32>> {
 
 /// Saves the run breakpoints.
 pub fn save_breakpoints(lines: &[u32]) {
-    let _ = LocalStorage::set(BREAKPOINTS_KEY, lines);
+    set(BREAKPOINTS_KEY, lines);
 }
 
 const VIEW_KEY: &str = "bpfplay.view";
@@ -83,7 +153,7 @@ pub fn load_view() -> Option<crate::snapshot::View> {
 /// Saves the tab and the steppers' position. A step writes only this small
 /// record (about 100 bytes), so the stepper saves on every move.
 pub fn save_view(view: &crate::snapshot::View) {
-    let _ = LocalStorage::set(VIEW_KEY, view);
+    set(VIEW_KEY, view);
 }
 
 const SET_ASIDE_KEY: &str = "bpfplay.set_aside";
@@ -95,5 +165,5 @@ pub fn load_set_aside() -> crate::set_aside::SetAside {
 
 /// Saves what was set aside.
 pub fn save_set_aside(slot: &crate::set_aside::SetAside) {
-    let _ = LocalStorage::set(SET_ASIDE_KEY, slot);
+    set(SET_ASIDE_KEY, slot);
 }

@@ -12,7 +12,6 @@ use playground::map_edits::MapEdit;
 use playground::packet_list::{PacketAction, PacketList};
 use playground::snapshot::Snapshot;
 use playground::state::{Action, StepMove, Tab, Workspace};
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::Element;
 use yew::Reducible;
@@ -48,10 +47,7 @@ fn workspace() -> Workspace {
 }
 
 fn status(root: &Element) -> String {
-    root.query_selector(".share-status")
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
+    text_if_any(root, ".share-status[role=status]")
 }
 
 /// Picks `text` as a file named `name` in the Import file input (wait
@@ -182,18 +178,6 @@ async fn share_links_old_and_new_open_and_a_damaged_one_keeps_the_saved_workspac
     root.remove();
 }
 
-/// Puts `address` (a query and/or fragment) in the address bar, as
-/// opening a link there does, and leaves it: the app decides what stays.
-fn go_to(address: &str) {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{address}")))
-        .unwrap();
-}
-
 fn address_bar() -> (String, String) {
     let location = web_sys::window().unwrap().location();
     (location.search().unwrap(), location.hash().unwrap())
@@ -235,13 +219,7 @@ async fn a_reload_after_a_link_or_share_keeps_the_edits_made_since() {
         ("?embed=editor".into(), format!("#{fragment}"))
     );
     root.remove();
-
-    web_sys::window()
-        .unwrap()
-        .history()
-        .unwrap()
-        .replace_state_with_url(&JsValue::NULL, "", Some(&before))
-        .unwrap();
+    replace_url(&before);
 }
 
 fn packet_count(root: &Element) -> usize {

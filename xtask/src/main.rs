@@ -240,6 +240,7 @@ fn test(cx: &Context) -> ExitCode {
             wasm_test(cx, &env, "playground", "shell")?;
             wasm_test(cx, &env, "playground", "toolbar")?;
             wasm_test(cx, &env, "playground", "batch")?;
+            wasm_test(cx, &env, "playground", "feedback")?;
             wasm_test(cx, &env, "playground", "workspace")
         });
     }

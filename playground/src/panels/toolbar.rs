@@ -19,6 +19,9 @@ pub struct ToolbarProps {
     /// What the last share did, for the status text.
     #[prop_or_default]
     pub share_status: Option<AttrValue>,
+    /// What the browser refused to save, while it refuses.
+    #[prop_or_default]
+    pub save_warning: Option<AttrValue>,
     /// Open the help dialog.
     #[prop_or_default]
     pub on_help: Callback<()>,
@@ -100,6 +103,9 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 </select>
                 <button id="example-open" class="button" onclick={open} disabled={chosen.is_empty()}
                     title="Open the chosen example (your program is set aside: Restore previous program puts it back)">{ "Open" }</button>
+                if let Some(warning) = &props.save_warning {
+                    <span id="save-warning" class="share-status warn" role="alert">{ warning.clone() }</span>
+                }
                 if let Some(status) = &props.share_status {
                     <span class="share-status" role="status">{ status.clone() }</span>
                 }

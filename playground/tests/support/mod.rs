@@ -87,18 +87,29 @@ pub async fn run_program(source: &str) -> Element {
 /// and/or a fragment: `?embed=editor#w2=...`, `#w1=...`), then puts the
 /// address back: other tests of the page mount too.
 pub async fn mount_at(address: &str) -> Element {
-    let window = web_sys::window().unwrap();
-    let history = window.history().unwrap();
-    let before = window.location().href().unwrap();
-    let path = window.location().pathname().unwrap();
-    history
-        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{address}")))
-        .unwrap();
+    let before = web_sys::window().unwrap().location().href().unwrap();
+    go_to(address);
     let root = mount().await;
-    history
-        .replace_state_with_url(&JsValue::NULL, "", Some(&before))
-        .unwrap();
+    replace_url(&before);
     root
+}
+
+/// Puts `url` in the address bar, replacing the current history entry
+/// (as the app's share links do).
+pub fn replace_url(url: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(url))
+        .unwrap();
+}
+
+/// Puts the test page's path with `address` (a query and/or fragment) in
+/// the address bar, as opening a link there does.
+pub fn go_to(address: &str) {
+    let path = web_sys::window().unwrap().location().pathname().unwrap();
+    replace_url(&format!("{path}{address}"));
 }
 
 pub fn find<T: JsCast>(root: &Element, selector: &str) -> T {
@@ -116,6 +127,15 @@ pub fn exists(root: &Element, selector: &str) -> bool {
 pub fn text_of(root: &Element, selector: &str) -> String {
     find::<Element>(root, selector)
         .text_content()
+        .unwrap_or_default()
+}
+
+/// The text of `selector`, or "" when nothing on the page matches it (a
+/// status line that is not shown).
+pub fn text_if_any(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
         .unwrap_or_default()
 }
 
