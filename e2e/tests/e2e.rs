@@ -602,6 +602,29 @@ async fn a_step_of_a_4096_instruction_program_renders_in_a_frame() {
     // Not a timing test: only a bound that verifying again per step, or
     // rendering every line of the program, would break.
     assert!(median < 250.0, "median step {median} ms");
+    // Step 61 is on line 62, far below the first screen: the editor has
+    // scrolled to it with three lines below it, the gutter and text with it.
+    let shown = page
+        .js(
+            "const area = document.getElementById('editor-input').getBoundingClientRect();
+             const band = document.querySelector('.gutter-current').getBoundingClientRect();
+             const text = document.querySelector('.line-band').getBoundingClientRect();
+             return [document.getElementById('editor-input').scrollTop,
+                     band.top >= area.top && band.bottom + 3 * band.height <= area.bottom + 1,
+                     Math.abs(band.top - text.top) < 1];",
+            vec![],
+        )
+        .await;
+    assert!(
+        shown[0].as_f64().unwrap_or(0.0) > 0.0,
+        "the editor scrolled: {shown}"
+    );
+    assert_eq!(
+        shown[1],
+        json!(true),
+        "line 62 and three more in view: {shown}"
+    );
+    assert_eq!(shown[2], json!(true), "gutter and text agree: {shown}");
     page.screenshot("step-4096.png").await;
     page.close().await;
 }

@@ -429,3 +429,90 @@ async fn the_verifiers_abstract_value_stands_beside_each_register() {
     assert!(!exists(&root, ".run-abstract"));
     root.remove();
 }
+
+/// The page's own style sheet, so the editor and the panels have their real
+/// sizes and scroll; removed again on drop.
+struct PageStyle(Element);
+
+impl PageStyle {
+    fn add() -> PageStyle {
+        let style = document().create_element("style").unwrap();
+        style.set_text_content(Some(include_str!("../../static/style.css")));
+        document().body().unwrap().append_child(&style).unwrap();
+        PageStyle(style)
+    }
+}
+
+impl Drop for PageStyle {
+    fn drop(&mut self) {
+        self.0.remove();
+    }
+}
+
+/// Whether `inner`'s box lies inside `outer`'s.
+fn inside(inner: &Element, outer: &web_sys::DomRect) -> bool {
+    let r = inner.get_bounding_client_rect();
+    r.top() >= outer.top() - 0.5 && r.bottom() <= outer.bottom() + 0.5
+}
+
+#[wasm_bindgen_test]
+async fn stepping_scrolls_the_editor_and_the_program_view_to_the_current_line() {
+    let _style = PageStyle::add();
+    // Lines 3-202 `r0 += 1`, line 204 `exit`.
+    let source = xdp_repeating("r0 = 0\n", "r0 += 1\n", 200);
+    let root = run_program(&source).await;
+    // As tall as the page, like the app's own node.
+    root.set_attribute("style", "height: 100vh").unwrap();
+    click(&root, "#tab-run").await;
+    let area: HtmlElement = find(&root, "#editor-input");
+    let band_in_view = || {
+        inside(
+            &find(&root, ".gutter-current"),
+            &area.get_bounding_client_rect(),
+        )
+    };
+    assert_eq!(area.scroll_top(), 0);
+    assert!(band_in_view(), "line 2 at the top");
+    // The run's last instruction: the editor scrolls down to it.
+    click(&root, "#run-end").await;
+    click(&root, "#run-back").await;
+    assert!(text_of(&root, "#run-next").contains("line 204"));
+    assert!(area.scroll_top() > 0);
+    assert!(band_in_view(), "line 204 scrolled into view");
+    // The overlay and the gutter scrolled with the text.
+    assert_eq!(
+        find::<HtmlElement>(&root, ".editor-overlay").scroll_top(),
+        area.scroll_top()
+    );
+    // A step to a line in view does not move the text.
+    let top = area.scroll_top();
+    click(&root, "#run-back").await;
+    assert!(text_of(&root, "#run-next").contains("line 203"));
+    assert_eq!(area.scroll_top(), top);
+    // A line above the view scrolls up to it, keeping lines over it.
+    click(&root, "#run-restart").await;
+    assert!(band_in_view(), "back at line 2");
+    assert_eq!(area.scroll_top(), 0);
+
+    // The program view scrolls its current row into view too.
+    click(&root, "#run-end").await;
+    click(&root, "#run-back").await;
+    click(&root, "#tab-program").await;
+    let row: Element = find(&root, "#listing tr.current");
+    let height = web_sys::window()
+        .unwrap()
+        .inner_height()
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let r = row.get_bounding_client_rect();
+    assert!(
+        r.top() >= -0.5 && r.bottom() <= height + 0.5,
+        "the current row is on screen: {} - {} of {height}",
+        r.top(),
+        r.bottom()
+    );
+    let panel = find::<Element>(&root, "#inspector-panel").get_bounding_client_rect();
+    assert!(inside(&row, &panel), "and inside its panel");
+    root.remove();
+}

@@ -188,6 +188,50 @@ pub fn Editor(props: &EditorProps) -> Html {
         .current_line
         .map(|l| l as usize)
         .filter(|&l| l >= 1 && l <= count);
+    // When the current line moves (a step, a run), scroll it into view as
+    // an IDE does: only when it is out of view or at the edge, keeping a
+    // few lines around it. Not on other renders, so a learner who scrolled
+    // away to read is left there until the next step.
+    let band_ref = use_node_ref();
+    {
+        let (area, overlay, gutter, band_ref) = (
+            input_ref.clone(),
+            overlay.clone(),
+            gutter.clone(),
+            band_ref.clone(),
+        );
+        use_effect_with(band, move |band| {
+            let (Some(line), Some(area), Some(b)) = (
+                *band,
+                area.cast::<HtmlElement>(),
+                band_ref.cast::<HtmlElement>(),
+            ) else {
+                return;
+            };
+            // The band's box is one line, at the text's top padding (its
+            // transform does not count). Its height unrounded: a line is
+            // 22.3 px at some text sizes, and whole pixels drift by a line
+            // in 60.
+            let view = ScrollView {
+                pad: f64::from(b.offset_top()),
+                line_height: b.get_bounding_client_rect().height(),
+                top: f64::from(area.scroll_top()),
+                height: f64::from(area.client_height()),
+            };
+            if let Some(top) = view.scroll_to_show(line) {
+                area.set_scroll_top(top.round() as i32);
+                // The overlay and the gutter follow now, not a frame later
+                // from the scroll event.
+                let top = area.scroll_top();
+                for e in [overlay.cast::<HtmlElement>(), gutter.cast::<HtmlElement>()]
+                    .into_iter()
+                    .flatten()
+                {
+                    e.set_scroll_top(top);
+                }
+            }
+        });
+    }
     // Moved by a transform, which the browser composites without laying
     // out the lines again.
     // A fixed width (from the number of digits), so the browser never sizes
@@ -210,7 +254,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <div class="editor-body">
                     <pre class="editor-overlay" ref={overlay} aria-hidden="true">
                         if let Some(l) = band {
-                            <div class="line-band" style={top(l)}></div>
+                            <div class="line-band" ref={band_ref} style={top(l)}></div>
                         }
                         <CodeLines source={props.source.clone()} error={props.error.clone()} problems={props.problems.clone()} />
                     </pre>
@@ -249,6 +293,47 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
             <Problems problems={props.problems.clone()} on_pick={on_problem} />
         </section>
+    }
+}
+
+/// Where the editor's text is scrolled, in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct ScrollView {
+    /// The text's top padding.
+    pad: f64,
+    /// One line.
+    line_height: f64,
+    /// The scroll offset.
+    top: f64,
+    /// The visible height.
+    height: f64,
+}
+
+/// Lines kept in view above and below the current line when it scrolls.
+const CONTEXT_LINES: f64 = 3.0;
+
+impl ScrollView {
+    /// The scroll offset that brings 1-based `line` into view with
+    /// [`CONTEXT_LINES`] around it (fewer in a view too short for them),
+    /// moving as little as it can; `None` when it is in view already.
+    fn scroll_to_show(self, line: usize) -> Option<f64> {
+        if self.line_height <= 0.0 || self.height <= 0.0 {
+            return None;
+        }
+        let lines_in_view = (self.height / self.line_height).floor();
+        let context = CONTEXT_LINES.min(((lines_in_view - 1.0) / 2.0).floor().max(0.0));
+        let context = context * self.line_height;
+        let line_top = self.pad + (line.saturating_sub(1) as f64) * self.line_height;
+        let line_bottom = line_top + self.line_height;
+        let to = if line_top - context < self.top {
+            (line_top - context).max(0.0)
+        } else if line_bottom + context > self.top + self.height {
+            line_bottom + context - self.height
+        } else {
+            return None;
+        };
+        // Less than a pixel away is where it is.
+        ((to - self.top).abs() >= 1.0).then_some(to)
     }
 }
 
@@ -568,4 +653,73 @@ fn line_at(lines: &Element, y: i32) -> Option<Element> {
     (i >= 0.0)
         .then(|| lines.children().item(i as u32))
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 20 px lines, 10 px padding, 200 px tall (10 lines), scrolled to `top`.
+    fn view(top: f64) -> ScrollView {
+        ScrollView {
+            pad: 10.0,
+            line_height: 20.0,
+            top,
+            height: 200.0,
+        }
+    }
+
+    #[test]
+    fn a_line_in_view_does_not_scroll() {
+        assert_eq!(view(0.0).scroll_to_show(1), None);
+        assert_eq!(view(0.0).scroll_to_show(5), None);
+        // Line 20 (410-430) with three lines below it, in 300..500.
+        assert_eq!(view(300.0).scroll_to_show(20), None);
+    }
+
+    #[test]
+    fn a_line_below_scrolls_down_just_enough_to_show_three_more() {
+        // Line 8 ends at 170; with 60 px below it, 230 > 200.
+        assert_eq!(view(0.0).scroll_to_show(8), Some(30.0));
+        // Far below: line 100 ends at 2010; the view ends at 2070.
+        assert_eq!(view(0.0).scroll_to_show(100), Some(1870.0));
+    }
+
+    #[test]
+    fn a_line_above_scrolls_up_leaving_three_lines_over_it() {
+        // Line 50 starts at 990; three lines over it start at 930.
+        assert_eq!(view(2000.0).scroll_to_show(50), Some(930.0));
+        // Back at the first lines: to the very top.
+        assert_eq!(view(2000.0).scroll_to_show(2), Some(0.0));
+    }
+
+    #[test]
+    fn fractional_lines_do_not_drift() {
+        // 22.3 px lines: line 62 ends at 10 + 62 * 22.3 = 1392.6.
+        let v = ScrollView {
+            line_height: 22.3,
+            ..view(0.0)
+        };
+        let to = v.scroll_to_show(62).unwrap();
+        assert!((to - (1392.6 + 3.0 * 22.3 - 200.0)).abs() < 1e-6, "{to}");
+    }
+
+    #[test]
+    fn a_short_view_keeps_less_context() {
+        let short = ScrollView {
+            height: 60.0,
+            ..view(0.0)
+        };
+        // Three lines fit: one above and one below the current line
+        // (line 5 ends at 110, one more at 130).
+        assert_eq!(short.scroll_to_show(5), Some(70.0));
+        assert_eq!(
+            ScrollView {
+                height: 0.0,
+                ..view(0.0)
+            }
+            .scroll_to_show(5),
+            None
+        );
+    }
 }

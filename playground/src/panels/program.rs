@@ -46,6 +46,19 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
     // The C source column, for programs from clang objects built with -g.
     let program = &props.analysis.program;
     let has_c = program.c_lines.iter().any(Option::is_some);
+    // When the current instruction moves, its row scrolls into view (as
+    // little as it takes); other renders leave the scroll alone.
+    let current_row = use_node_ref();
+    {
+        let current_row = current_row.clone();
+        use_effect_with(props.current, move |_| {
+            if let Some(row) = current_row.cast::<web_sys::Element>() {
+                let how = web_sys::ScrollIntoViewOptions::new();
+                how.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                row.scroll_into_view_with_scroll_into_view_options(&how);
+            }
+        });
+    }
     let rows = props.analysis.listing.iter().map(|row| {
         let index = row.index;
         let onclick = {
@@ -83,8 +96,9 @@ pub fn ProgramPanel(props: &ProgramProps) -> Html {
                     title={format!("Toggle the run breakpoint on line {line}")} {onclick}>{ "●" }</button>
             }
         });
+        let here = (props.current == Some(index)).then(|| current_row.clone());
         html! {
-            <tr {class} {onclick} {title} data-packet={touched.unwrap_or_default()}>
+            <tr {class} {onclick} {title} data-packet={touched.unwrap_or_default()} ref={here.unwrap_or_default()}>
                 <td class="bp-cell">{ for breakpoint }</td>
                 <td class="num"><button type="button" class="link-button insn-go" aria-label={format!("Step the verifier to instruction {index}")}>{ index }</button></td>
                 <td class="mono bytes">{ row.bytes.clone() }</td>
