@@ -1,6 +1,7 @@
 //! End-to-end on the release build: the batch run's web worker loads the
-//! page's own wasm from dist/ and counts verdicts; the Maps tab of the
-//! load balancer shows its backends and the run's changes. Run by
+//! page's own wasm from dist/ and counts verdicts; the Maps tab shows the
+//! counter's entries before and after the run, and the load balancer's
+//! backends. Run by
 //! `cargo xtask test`.
 
 use e2e::Page;
@@ -24,6 +25,12 @@ async fn the_batch_worker_runs_in_the_release_build() {
         .expect("its label")
         .unwrap_or_default();
     assert_eq!(chart, "XDP_DROP: 2", "both go to port 53: {batch:?}");
+    // The results, not the packet list above them.
+    page.js(
+        "document.getElementById('batch-chart').scrollIntoView({ block: 'start' });",
+        vec![],
+    )
+    .await;
     page.screenshot("batch-run.png").await;
     page.close().await;
 }
@@ -39,6 +46,11 @@ async fn the_maps_tab_shows_entries_before_and_after_the_run() {
         maps.contains("1 changed") || maps.contains("1 added"),
         "{maps:?}"
     );
+    // maps.png (e2e.rs) shows the counter; this one the load balancer's
+    // backends, put in by its `.entry` lines.
+    page.example_in("load-balancer", "maps").await;
+    let maps = page.wait_text(".maps", "backends").await;
+    assert!(maps.contains("Before the run"), "{maps:?}");
     page.screenshot("maps-panel.png").await;
     page.close().await;
 }
