@@ -211,9 +211,7 @@ impl Workspace {
     }
 
     fn error_step(&self) -> Option<usize> {
-        let a = self.analysed()?;
-        a.verdict.error.as_ref()?;
-        a.verifier.trace.len().checked_sub(1)
+        session::walk::error_step(self.analysed()?)
     }
 
     /// The instruction the editor and program view highlight: the one the

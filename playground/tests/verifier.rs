@@ -335,3 +335,47 @@ async fn the_rejected_loop_example_names_the_infinite_loop() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_rejection_after_the_trace_stopped_is_still_explained_and_said() {
+    // r1 never returns to 0 for the verifier: 1,000,000 instructions, then
+    // `BPF program is too large`; the trace keeps the first 20,000 steps.
+    let root = mount_fresh().await;
+    type_program(
+        &root,
+        ".type xdp\nr1 = 0\nloop:\nr1 += 1\nif r1 != 0 goto loop\nr0 = 2\nexit\n",
+    )
+    .await;
+    let start = js_sys::Date::now();
+    run(&root).await;
+    until("the verdict", || exists(&root, "#verifier-error")).await;
+    let took = js_sys::Date::now() - start;
+    web_sys::console::log_1(&format!("verifying 1,000,000 insns took {took} ms").into());
+    // Unoptimised test build; the release page is several times faster.
+    assert!(took < 30_000.0, "{took} ms");
+    let error = text_of(&root, "#verifier-error");
+    assert!(error.contains("BPF program is too large"), "{error:?}");
+    let cut = text_of(&root, "#trace-cut");
+    assert!(
+        cut.contains(
+            "The trace stopped after 20,000 steps; the verifier went on to process 1,000,00"
+        ),
+        "{cut:?}"
+    );
+    assert!(cut.contains("rejected insn"), "{cut:?}");
+    // No pretending: the error's step is not in the trace.
+    assert!(find::<HtmlElement>(&root, "#step-error").has_attribute("disabled"));
+    assert_eq!(position(&root), (1, 20_000));
+    press(&root, "e").await;
+    assert_eq!(position(&root), (1, 20_000));
+    // The page shows the log's end, with the summary; Copy log has it all.
+    let log = text_of(&root, "#verifier-log");
+    assert!(log.lines().count() <= 400, "{} lines", log.lines().count());
+    assert!(
+        log.contains("processed"),
+        "{:?}",
+        &log[log.len().saturating_sub(300)..]
+    );
+    assert!(text_of(&root, "#log-cut").starts_with("Showing the last 400 of"));
+    root.remove();
+}

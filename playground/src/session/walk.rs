@@ -40,6 +40,18 @@ pub fn lineage(trace: &[TraceStep], i: usize) -> Vec<usize> {
     out
 }
 
+/// The trace index of the step that failed, for a rejected program: the
+/// last step, unless the trace stopped (at [`TRACE_LIMIT`](super::TRACE_LIMIT))
+/// before the verifier got there; then `None`, as the failing step is not
+/// in the trace (the error's message and instruction still are known).
+pub fn error_step(analysis: &Analysis) -> Option<usize> {
+    analysis.verdict.error.as_ref()?;
+    if analysis.verifier.trace_truncated {
+        return None;
+    }
+    analysis.verifier.trace.len().checked_sub(1)
+}
+
 /// The register an instruction writes, if any (`call` writes `r0`).
 pub fn written_reg(insn: &Insn) -> Option<u8> {
     match *insn {
@@ -488,6 +500,19 @@ mod tests {
         assert!(text.contains("if r2 + 14 > data_end goto drop"), "{text}");
         assert!(!text.contains("invalid access to packet"), "{text}");
         assert!(!text.contains('`'), "{text}");
+    }
+
+    #[test]
+    fn a_trace_cut_before_the_error_has_no_error_step() {
+        let a = analysed(".type xdp\nr0 = 1\nr0 += r3\nexit\n");
+        assert_eq!(error_step(&a), Some(a.verifier.trace.len() - 1));
+        // Counts without end: rejected after 1,000,000 instructions, the
+        // trace stops at TRACE_LIMIT steps long before.
+        let a = analysed(".type xdp\nr1 = 0\nloop:\nr1 += 1\nif r1 != 0 goto loop\nr0 = 2\nexit\n");
+        assert!(a.verifier.trace_truncated);
+        assert_eq!(a.verifier.trace.len(), crate::session::TRACE_LIMIT);
+        assert!(a.verdict.error.is_some());
+        assert_eq!(error_step(&a), None);
     }
 
     #[test]

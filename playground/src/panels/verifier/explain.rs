@@ -80,6 +80,23 @@ pub fn split_code(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
+/// Lines of the kernel log the page shows at most.
+pub const LOG_TAIL_LINES: usize = 400;
+
+/// The last `keep` lines of `log`, and how many lines come before them.
+pub fn log_tail(log: &str, keep: usize) -> (&str, usize) {
+    let lines = log.lines().count();
+    if lines <= keep {
+        return (log, 0);
+    }
+    let skip = lines - keep;
+    let start = log
+        .match_indices('\n')
+        .nth(skip - 1)
+        .map_or(0, |(i, _)| i + 1);
+    (&log[start..], skip)
+}
+
 /// The whole log in the kernel's format, with a Copy button.
 #[component]
 pub fn KernelLog(props: &AnalysisProps) -> Html {
@@ -106,6 +123,10 @@ pub fn KernelLog(props: &AnalysisProps) -> Html {
             });
         })
     };
+    // A long verification's log runs to megabytes: the page shows its end
+    // (where the verdict is); Copy log gives all of it.
+    let log = &props.analysis.verdict.log;
+    let (tail, cut) = log_tail(log, LOG_TAIL_LINES);
     html! {
         <details class="sub kernel-log" open={props.analysis.verifier.error.is_some()}>
             <summary>{ "Kernel log" }</summary>
@@ -115,14 +136,27 @@ pub fn KernelLog(props: &AnalysisProps) -> Html {
                     <span class="muted copy-status" id="copy-status" role="status">{ s }</span>
                 }
             </div>
-            <pre class="mono log" id="verifier-log">{ props.analysis.verdict.log.clone() }</pre>
+            if cut > 0 {
+                <p class="muted" id="log-cut">
+                    { format!("Showing the last {} of {} lines; Copy log copies the whole log ({} KB).",
+                        LOG_TAIL_LINES, LOG_TAIL_LINES + cut, log.len().div_ceil(1024)) }
+                </p>
+            }
+            <pre class="mono log" id="verifier-log">{ tail.to_string() }</pre>
         </details>
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::split_code;
+    use super::{log_tail, split_code};
+
+    #[test]
+    fn a_long_log_shows_its_last_lines() {
+        assert_eq!(log_tail("a\nb\nc\n", 5), ("a\nb\nc\n", 0));
+        assert_eq!(log_tail("a\nb\nc\nd\n", 2), ("c\nd\n", 2));
+        assert_eq!(log_tail("a\nb\nc", 1), ("c", 2));
+    }
 
     #[test]
     fn backticks_become_code_pieces() {

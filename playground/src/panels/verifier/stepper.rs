@@ -28,6 +28,40 @@ impl PartialEq for StepperProps {
     }
 }
 
+/// What a learner must know when the trace stopped at [`TRACE_LIMIT`](crate::session::TRACE_LIMIT):
+/// how far the verifier went on, and where it failed if it did.
+pub fn trace_cut(a: &Analysis) -> String {
+    let steps = with_commas(a.verifier.trace.len() as u64);
+    let went_on = with_commas(a.verifier.stats.processed_insns);
+    let head = format!(
+        "The trace stopped after {steps} steps; the verifier went on to process {went_on} instructions"
+    );
+    match a.verdict.error.as_ref() {
+        Some(e) => {
+            let line = e.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let first = e.message.lines().next().unwrap_or_default();
+            format!(
+                "{head} and rejected insn {}{line}: {first}. That step is not in the trace, so \"⚠ error\" cannot show it; the error is explained above.",
+                e.insn
+            )
+        }
+        None => format!("{head} and accepted the program. Later steps are not in the trace."),
+    }
+}
+
+/// `1234567` -> `1,234,567`.
+fn with_commas(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The stepper's buttons.
 #[component]
 pub fn Stepper(props: &StepperProps) -> Html {
@@ -42,6 +76,7 @@ pub fn Stepper(props: &StepperProps) -> Html {
     let prev = its.iter().rev().find(|&&i| i < step).copied();
     let next = its.iter().find(|&&i| i > step).copied();
     let iteration = its.iter().position(|&i| i == step).map(|k| k + 1);
+    let error_at = walk::error_step(a);
 
     let jump_input = use_node_ref();
     let jump_error = use_state(|| None::<String>);
@@ -86,10 +121,15 @@ pub fn Stepper(props: &StepperProps) -> Html {
                 <button class="button" id="step-last" title="Last step (G)" aria-label="Last step"
                     disabled={step + 1 >= n} onclick={go(StepMove::Last)}>{ "▶|" }</button>
                 if a.verifier.error.is_some() {
-                    <button class="button" id="step-error" title="Jump to the error (e)"
+                    <button class="button" id="step-error"
+                        title={ if error_at.is_some() { "Jump to the error (e)" } else { "The error's step is not in the trace: it stopped first" } }
+                        disabled={error_at.is_none()}
                         onclick={go(StepMove::ToError)}>{ "⚠ error" }</button>
                 }
             </div>
+            if a.verifier.trace_truncated {
+                <p class="warn" id="trace-cut" role="status">{ trace_cut(a) }</p>
+            }
             <div class="stepper">
                 <button class="button" id="iter-prev" title="Previous iteration of this instruction (p)"
                     disabled={prev.is_none()}
@@ -114,5 +154,18 @@ pub fn Stepper(props: &StepperProps) -> Html {
                 <p class="warn" role="status">{ msg }</p>
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_commas;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(with_commas(0), "0");
+        assert_eq!(with_commas(999), "999");
+        assert_eq!(with_commas(20_000), "20,000");
+        assert_eq!(with_commas(1_000_001), "1,000,001");
     }
 }
