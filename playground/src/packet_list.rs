@@ -6,7 +6,7 @@
 use packets::PacketSpec;
 use serde::{Deserialize, Serialize};
 
-use crate::session::parse_packet;
+use crate::session::{parse_dump, parse_packet};
 
 /// How a packet is given.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -65,6 +65,10 @@ pub enum PacketAction {
     SetSpec(PacketSpec),
     /// Replace the selected packet's hex text (and make it a hex packet).
     SetHex(String),
+    /// Replace the selected hex packet, whose text is a dump of several
+    /// packets, by one hex packet per packet of the dump (named after it:
+    /// `Packet 1 · 2 of 3`), the first selected.
+    SplitHex,
     /// Append packets (an imported capture) and select the first of them.
     Append(Vec<PacketItem>),
 }
@@ -156,6 +160,23 @@ impl PacketList {
                     item.source = PacketSource::Hex(text);
                 }
             }
+            PacketAction::SplitHex => {
+                if let Some(PacketItem {
+                    name,
+                    source: PacketSource::Hex(text),
+                }) = self.current()
+                {
+                    let packets = parse_dump(text).map(|d| d.packets).unwrap_or_default();
+                    let n = packets.len();
+                    if n > 1 {
+                        let parts = packets.iter().enumerate().map(|(k, p)| PacketItem {
+                            name: format!("{name} · {} of {n}", k + 1),
+                            source: PacketSource::Hex(crate::session::hex(p)),
+                        });
+                        next.items.splice(self.selected..=self.selected, parts);
+                    }
+                }
+            }
             PacketAction::Append(items) => {
                 if !items.is_empty() {
                     next.selected = next.items.len();
@@ -223,6 +244,45 @@ mod tests {
             "{:?}",
             item.bytes()
         );
+    }
+
+    #[test]
+    fn a_dump_of_three_packets_becomes_three_packets() {
+        let dump = "\
+12:00:00.000001 IP 10.0.0.1 > 10.0.0.2: ICMP echo request
+\t0x0000:  4500 001c 0001 0000 4001 66de 0a00 0001
+\t0x0010:  0a00 0002 0800 f7ff 0000 0000
+12:00:00.000002 IP 10.0.0.2 > 10.0.0.1: ICMP echo reply
+\t0x0000:  4500 001c 0002 0000 4001 66dd 0a00 0002
+\t0x0010:  0a00 0001 0000 ffff 0000 0000
+12:00:00.000003 IP 10.0.0.1 > 10.0.0.2: ICMP echo request
+\t0x0000:  4500 001c 0003 0000 4001 66dc 0a00 0001
+\t0x0010:  0a00 0002 0800 f7ff 0000 0000
+";
+        let list = PacketList::from_hex("00")
+            .apply(PacketAction::Add)
+            .apply(PacketAction::SetHex(dump.into()));
+        let split = list.apply(PacketAction::SplitHex);
+        assert_eq!(split.items.len(), 4, "packet 1, then the dump's three");
+        assert_eq!(split.selected, 1);
+        let names: Vec<&str> = split.items.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Packet 1",
+                "Packet 2 · 1 of 3",
+                "Packet 2 · 2 of 3",
+                "Packet 2 · 3 of 3"
+            ]
+        );
+        // Each is the dump's packet as Run sees it: the made-up Ethernet header included.
+        let third = split.items[3].bytes().unwrap();
+        assert_eq!(third.len(), 14 + 28);
+        assert_eq!(&third[12..16], &[0x08, 0x00, 0x45, 0x00]);
+        assert_eq!(third[14 + 5], 0x03, "the third packet's IP id");
+        // A one-packet text is left alone.
+        let one = PacketList::from_hex("00 11").apply(PacketAction::SplitHex);
+        assert_eq!(one, PacketList::from_hex("00 11"));
     }
 
     #[test]

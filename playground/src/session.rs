@@ -212,16 +212,24 @@ impl PartialEq for Report {
 }
 
 /// Parses the packet editor's text (plain hex, or any hex dump format the
-/// `packets` crate reads).
+/// `packets` crate reads): the first packet of the dump. The packet list
+/// says how many more the dump holds and can add them
+/// ([`parse_dump`], `PacketAction::SplitHex`).
 pub fn parse_packet(text: &str) -> Result<Vec<u8>, String> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let dump = packets::parse_hex_dump(text).map_err(|e| e.to_string())?;
-    dump.packets
+    parse_dump(text)?
+        .packets
         .into_iter()
         .next()
         .ok_or_else(|| "no packet bytes found".to_string())
+}
+
+/// Every packet of a pasted dump, with the format it was read as and
+/// whether an Ethernet header was made up for IP packets (tcpdump -x).
+pub fn parse_dump(text: &str) -> Result<packets::HexDump, String> {
+    packets::parse_hex_dump(text).map_err(|e| e.to_string())
 }
 
 /// Assembles `source`, verifies it, and runs it on `packet` when accepted.

@@ -425,3 +425,37 @@ async fn after_a_run_touched_bytes_are_marked_and_the_output_is_diffed() {
     assert_eq!(changed.get_attribute("data-offset").as_deref(), Some("22"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_pasted_dump_of_several_packets_says_so_and_adds_them_all() {
+    let root = open_packets().await;
+    // tcpdump -x: three IP packets, no link-layer header (an Ethernet
+    // header is made up only for valid IPv4 headers, checksum included).
+    let ip = |id: u8| {
+        format!(
+            "12:00:00.00000{id} IP 10.0.0.1 > 10.0.0.2: ICMP echo request\n\
+             \t0x0000:  4500 001c 000{id} 0000 4001 66d{:x} 0a00 0001\n\
+             \t0x0010:  0a00 0002 0800 f7ff 0000 0000\n",
+            0xf - id // the header checksum follows the IP id
+        )
+    };
+    let dump = format!("{}{}{}", ip(1), ip(2), ip(3));
+    type_into(&root, "#packet-input", &dump).await;
+    let note = text_of(&root, "#packet-input-note");
+    assert!(
+        note.starts_with("read as tcpdump -xx: 3 packets (an Ethernet header was added to each"),
+        "{note:?}"
+    );
+    assert!(note.contains("Run uses the first"), "{note:?}");
+    let before = packet_names(&root).len();
+    click(&root, "#packet-split").await;
+    let names = packet_names(&root);
+    assert_eq!(names.len(), before + 2, "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with("· 3 of 3")), "{names:?}");
+    // The selected packet is now the first alone: one packet, in hex.
+    assert_eq!(
+        text_of(&root, "#packet-input-note"),
+        "read as plain hex: 1 packet"
+    );
+    root.remove();
+}

@@ -78,7 +78,20 @@ pub fn PacketsPanel(props: &PacketsProps) -> Html {
                 Callback::from(move |t: String| on.emit(PacketAction::SetHex(t)))
             };
             let error = bytes.as_ref().err().map(|e| AttrValue::from(e.clone()));
-            html! { <HexPaste text={AttrValue::from(text.clone())} {error} {on_edit} /> }
+            let dump = (!text.trim().is_empty())
+                .then(|| crate::session::parse_dump(text).ok())
+                .flatten();
+            let note = dump
+                .as_ref()
+                .map(|d| AttrValue::from(hex_paste::dump_note(d)));
+            let packets = dump.as_ref().map_or(0, |d| d.packets.len());
+            let on_split = {
+                let on = on_action.clone();
+                Callback::from(move |()| on.emit(PacketAction::SplitHex))
+            };
+            html! {
+                <HexPaste text={AttrValue::from(text.clone())} {error} {on_edit} {note} {packets} {on_split} />
+            }
         }
     };
     let ran = match (&props.report, &bytes) {
