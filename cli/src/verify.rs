@@ -97,7 +97,8 @@ pub fn run(args: &VerifyArgs) -> ExitCode {
                 if let Some(c) = program.c_line(e.insn) {
                     println!("; {} @ {}:{}", c.text.trim(), c.file, c.line);
                 }
-                println!("\n{}\nHint: {}", e.explanation(), e.hint());
+                let hint = result.fix().unwrap_or_default().replace('`', "");
+                println!("\n{}\nHint: {hint}", e.explanation());
             }
         }
     }
@@ -133,7 +134,7 @@ fn json(r: &VerifierResult) -> String {
             e.line.map_or("null".to_string(), |l| l.to_string()),
             json_str(&e.message),
             json_str(e.explanation()),
-            json_str(e.hint())
+            json_str(&r.fix().unwrap_or_default())
         ),
     };
     format!(

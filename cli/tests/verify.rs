@@ -29,6 +29,11 @@ fn rejected_program_exits_1_with_insn_message_and_explanation() {
         "{text}"
     );
     assert!(text.contains("data_end"), "{text}");
+    // The hint names this access's register and bytes, not placeholders.
+    assert!(
+        text.contains("Hint: This access needs packet bytes 12 to 13 (off=12 size=2) proven inside the packet. Before it, check if r2 + 14 > data_end goto drop"),
+        "{text}"
+    );
 }
 
 #[test]

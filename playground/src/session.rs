@@ -270,14 +270,7 @@ pub fn analyse_inputs(
             line: e.line,
             message: e.message.clone(),
             explanation: e.explanation().to_string(),
-            fix: e.fix(
-                verifier
-                    .trace
-                    .iter()
-                    .rev()
-                    .find(|s| s.event == StepEvent::Error && s.insn == e.insn)
-                    .map(|s| &s.before.regs[..]),
-            ),
+            fix: verifier.fix().unwrap_or_default(),
         }),
         summary: verifier.summary(),
         log: verifier.log().to_string(),

@@ -135,6 +135,19 @@ impl VerifierResult {
         &self.log
     }
 
+    /// How to fix the error ([`VerifierError::fix`]), with the registers of
+    /// the failing step when the trace holds it; `None` when accepted.
+    pub fn fix(&self) -> Option<String> {
+        let e = self.error.as_ref()?;
+        let regs = self
+            .trace
+            .iter()
+            .rev()
+            .find(|s| s.event == StepEvent::Error && s.insn == e.insn)
+            .map(|s| &s.before.regs[..]);
+        Some(e.fix(regs))
+    }
+
     /// The kernel's summary line.
     pub fn summary(&self) -> String {
         alloc::format!(
