@@ -666,6 +666,19 @@ async fn the_run_debugger_stops_at_a_breakpoint_and_runs_a_tracing_example_on_ed
     page.click("#run-forward").await;
     // bpf_get_current_pid_tgid: tgid 4242 (0x1092) << 32 | pid 777 (0x309).
     page.wait_text("#run-r0", "0x109200000309").await;
+    // Nothing in the Run tab is wider than the panel: the process table
+    // scrolls inside its own box.
+    let widths = page
+        .js(
+            "const p = document.querySelector('[role=tabpanel]:not([hidden])');
+             return [p.scrollWidth, p.clientWidth];",
+            vec![],
+        )
+        .await;
+    assert!(
+        widths[0].as_f64() <= widths[1].as_f64(),
+        "the Run panel scrolls sideways (scroll width, client width): {widths}"
+    );
     page.screenshot("run-tracing.png").await;
     page.close().await;
 }
