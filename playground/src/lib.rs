@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod batch_worker;
+pub mod download;
 pub mod embed;
 pub mod examples;
 pub mod highlight;

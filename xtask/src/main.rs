@@ -214,18 +214,11 @@ fn test(cx: &Context) -> ExitCode {
         steps.run(browser_steps[0], || {
             wasm_test(cx, &env, "vm-core", "wasm")?;
             // `cargo xtask bench` runs it; here it only has to compile.
-            let mut cmd = Command::new("cargo");
-            cmd.current_dir(&cx.root);
-            apply(&mut cmd, &env);
-            cmd.args([
-                "check",
-                "--package",
-                "vm-core",
-                "--bench",
-                "interp",
-                "--target",
-                WASM_TARGET,
-            ]);
+            let mut cmd = wasm_cargo(
+                cx,
+                &env,
+                &["check", "--package", "vm-core", "--bench", "interp"],
+            );
             exec(
                 &mut cmd,
                 "the browser benchmark (vm-core/benches/interp.rs) does not compile for wasm32",
@@ -288,31 +281,19 @@ fn bench(cx: &Context) -> ExitCode {
     match wasm {
         Some(tc) if browser && bindgen => {
             steps.run(name, || {
-                let mut cmd = Command::new("cargo");
-                cmd.current_dir(&cx.root);
-                apply(&mut cmd, &tc.env(&cx.target_dir));
-                cmd.args([
-                    "bench",
-                    "--package",
-                    "vm-core",
-                    "--bench",
-                    "interp",
-                    "--target",
-                    WASM_TARGET,
-                ])
-                .env(
-                    "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                    "wasm-bindgen-test-runner",
-                )
-                .env("CHROMEDRIVER", chromedriver())
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
-                // The runner compares with (and keeps) the previous run's
-                // figures here, not in a target/ inside the crate.
-                .env(
-                    "WASM_BINDGEN_BENCH_RESULT",
-                    cx.target_dir.join("wbg_benchmark.json"),
+                let mut cmd = wasm_cargo(
+                    cx,
+                    &tc.env(&cx.target_dir),
+                    &["bench", "--package", "vm-core", "--bench", "interp"],
                 );
-                exec(&mut cmd, "read the error above")
+                in_browser(&mut cmd, 600)
+                    // The runner compares with (and keeps) the previous run's
+                    // figures here, not in a target/ inside the crate.
+                    .env(
+                        "WASM_BINDGEN_BENCH_RESULT",
+                        cx.target_dir.join("wbg_benchmark.json"),
+                    );
+                with_browser_tmp(cx, &mut cmd, |cmd| exec(cmd, "read the error above"))
             });
         }
         _ => steps.blocked(name, "the browser and wasm tool installs"),
@@ -341,29 +322,34 @@ fn wasm_test(
     package: &str,
     test: &str,
 ) -> Result<Outcome, StepError> {
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(&cx.root);
-    apply(&mut cmd, env);
-    cmd.args([
-        "test",
-        "--package",
-        package,
-        "--target",
-        WASM_TARGET,
-        "--test",
-        test,
-    ])
-    .env(
-        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-        "wasm-bindgen-test-runner",
-    )
-    .env("CHROMEDRIVER", chromedriver())
-    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    let mut cmd = wasm_cargo(cx, env, &["test", "--package", package, "--test", test]);
+    in_browser(&mut cmd, 120);
     let fix = format!(
         "read the failing test above; rerun just this with `{}`",
         steps::show(&cmd)
     );
     with_browser_tmp(cx, &mut cmd, |cmd| exec(cmd, &fix))
+}
+
+/// `cargo ARGS --target wasm32-unknown-unknown` at the workspace root, with
+/// the wasm toolchain's environment.
+fn wasm_cargo(cx: &Context, env: &[(String, String)], args: &[&str]) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(&cx.root);
+    apply(&mut cmd, env);
+    cmd.args(args).args(["--target", WASM_TARGET]);
+    cmd
+}
+
+/// Runs the wasm32 test or bench binaries in headless Chromium through
+/// `wasm-bindgen-test-runner`, giving each up to `timeout_secs`.
+fn in_browser(cmd: &mut Command, timeout_secs: u32) -> &mut Command {
+    cmd.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", chromedriver())
+    .env("WASM_BINDGEN_TEST_TIMEOUT", timeout_secs.to_string())
 }
 
 /// Runs `cmd` with TMPDIR set to a new directory, removed afterwards

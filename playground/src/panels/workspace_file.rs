@@ -2,7 +2,6 @@
 //! import one (a file input). A file that is not a workspace is refused
 //! with the reason; the workspace stays as it was.
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -22,24 +21,9 @@ pub struct WorkspaceFileProps {
     pub on_import: Callback<Result<Snapshot, String>>,
 }
 
-/// Offers `text` as a download named `name`.
+/// Offers `text` as a JSON download named `name`.
 pub fn download_json(text: &str, name: &str) -> Result<(), String> {
-    let fail = |_| "the browser refused the download".to_string();
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(fail)?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    crate::download::download(text.as_bytes(), "application/json", name)
 }
 
 /// Reads a workspace file.

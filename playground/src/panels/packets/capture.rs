@@ -2,10 +2,10 @@
 //! the panel) and pcap export (a download through a Blob URL).
 
 use packets::capture::{read_capture, write_pcap, CapturedPacket};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, Url};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::download::download;
 use crate::packet_list::{PacketItem, PacketList, PacketSource};
 use crate::session::hex;
 
@@ -61,27 +61,6 @@ fn import_files(
             on_import.emit(result);
         });
     }
-}
-
-fn download(bytes: &[u8], name: &str) -> Result<(), String> {
-    let fail = |_| "the browser refused the download".to_string();
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/vnd.tcpdump.pcap");
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(fail)?;
-    let url = Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(fail)?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = Url::revoke_object_url(&url);
-    Ok(())
 }
 
 /// Capture properties.
@@ -140,7 +119,9 @@ pub fn CaptureFiles(props: &CaptureProps) -> Html {
         let list = props.list.clone();
         let error = error.clone();
         Callback::from(move |_: MouseEvent| {
-            match export_pcap(&list).and_then(|b| download(&b, "packets.pcap")) {
+            match export_pcap(&list)
+                .and_then(|b| download(&b, "application/vnd.tcpdump.pcap", "packets.pcap"))
+            {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }
