@@ -108,18 +108,11 @@ pub fn EmbedLinkDialog(props: &EmbedLinkProps) -> Html {
             }))
         })
     };
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
     let empty = panels.is_empty();
 
     html! {
-        <Modal id="embed-dialog" labelled_by="embed-title" open={props.open} on_close={props.on_close.clone()}>
-            <div class="modal-head">
-                <h2 id="embed-title">{ "Embed this workspace" }</h2>
-                <button type="button" id="embed-close" class="button" onclick={close}>{ "Close" }</button>
-            </div>
+        <Modal id="embed-dialog" title="Embed this workspace" labelled_by="embed-title" close_id="embed-close"
+            open={props.open} on_close={props.on_close.clone()}>
             <p class="hint">{ "For slides and course pages: the link holds this workspace and shows only the panels picked here. It never touches what a learner has saved in their own playground." }</p>
             <fieldset class="choices">
                 <legend>{ "Panels" }</legend>

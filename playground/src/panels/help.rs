@@ -214,11 +214,6 @@ pub struct HelpProps {
 /// The help dialog.
 #[component]
 pub fn HelpDialog(props: &HelpProps) -> Html {
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
-
     let groups = SHORTCUTS.iter().map(|g| {
         let rows = g.shortcuts.iter().map(|s| {
             let joiner = if s.keys.len() > 3 { " " } else { " or " };
@@ -258,21 +253,18 @@ pub fn HelpDialog(props: &HelpProps) -> Html {
     });
 
     html! {
-        <Modal id="help-dialog" labelled_by="help-title" open={props.open} on_close={props.on_close.clone()}>
-                <div class="modal-head">
-                    <h2 id="help-title">{ "Keyboard shortcuts and display" }</h2>
-                    <button type="button" id="help-close" class="button" onclick={close}>{ "Close" }</button>
-                </div>
-                <div class="help-groups">{ for groups }</div>
-                <fieldset class="choices">
-                    <legend>{ "Theme" }</legend>
-                    { for theme_choices }
-                </fieldset>
-                <fieldset class="choices">
-                    <legend>{ "Text size" }</legend>
-                    { for size_choices }
-                </fieldset>
-                <p class="hint">{ "Both are remembered in this browser. The browser's zoom (Ctrl and +) works too: every size scales." }</p>
+        <Modal id="help-dialog" title="Keyboard shortcuts and display" labelled_by="help-title" close_id="help-close"
+            open={props.open} on_close={props.on_close.clone()}>
+            <div class="help-groups">{ for groups }</div>
+            <fieldset class="choices">
+                <legend>{ "Theme" }</legend>
+                { for theme_choices }
+            </fieldset>
+            <fieldset class="choices">
+                <legend>{ "Text size" }</legend>
+                { for size_choices }
+            </fieldset>
+            <p class="hint">{ "Both are remembered in this browser. The browser's zoom (Ctrl and +) works too: every size scales." }</p>
         </Modal>
     }
 }

@@ -1,8 +1,9 @@
 //! A modal dialog (the help, the embed-link maker): a native `<dialog>`
 //! opened with `showModal()`, so the page behind it is inert. Focus moves to
 //! its first control on open, Tab and Shift+Tab wrap around inside it,
-//! Escape, a click on the backdrop or the owner's Close button shut it, and
-//! focus goes back to where it was.
+//! Escape, a click on the backdrop or its Close button shut it, and focus
+//! goes back to where it was. It draws its own head (title and Close), so
+//! every dialog names itself and closes the same way.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlDialogElement, HtmlElement, KeyboardEvent};
@@ -13,8 +14,12 @@ use yew::prelude::*;
 pub struct ModalProps {
     /// The `<dialog>`'s id.
     pub id: AttrValue,
-    /// The id of the heading that names the dialog.
+    /// The heading that names the dialog.
+    pub title: AttrValue,
+    /// The heading's id (the dialog's `aria-labelledby`).
     pub labelled_by: AttrValue,
+    /// The Close button's id.
+    pub close_id: AttrValue,
     /// Whether the dialog is shown.
     pub open: bool,
     /// The dialog was closed (Escape, a click outside).
@@ -83,6 +88,10 @@ pub fn Modal(props: &ModalProps) -> Html {
         let on_close = props.on_close.clone();
         Callback::from(move |_: Event| on_close.emit(()))
     };
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
     // A click on the backdrop lands on the <dialog> itself.
     let onclick = {
         let on_close = props.on_close.clone();
@@ -131,7 +140,13 @@ pub fn Modal(props: &ModalProps) -> Html {
     html! {
         <dialog id={props.id.clone()} class="modal" ref={dialog} aria-labelledby={props.labelled_by.clone()}
             {onclose} {onclick} {onkeydown}>
-            <div class="modal-content">{ props.children.clone() }</div>
+            <div class="modal-content">
+                <div class="modal-head">
+                    <h2 id={props.labelled_by.clone()}>{ props.title.clone() }</h2>
+                    <button type="button" id={props.close_id.clone()} class="button" onclick={close}>{ "Close" }</button>
+                </div>
+                { props.children.clone() }
+            </div>
         </dialog>
     }
 }
